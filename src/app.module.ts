@@ -1,0 +1,41 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AuthenticationGuard } from './common/auth/authentication.guard';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { RequestValidationPipe } from './common/http/request-validation.pipe';
+import { LoggingModule } from './common/observability/logging.module';
+import { ObservabilityModule } from './common/observability/observability.module';
+import { type AppConfig, ConfigModule } from './config';
+import { DatabaseModule } from './database/database.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { EventsModule } from './modules/events/events.module';
+import { HealthModule } from './modules/health/health.module';
+import { StatsModule } from './modules/stats/stats.module';
+
+/** The whole service. Built from a validated configuration so tests can pass their own. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        ObservabilityModule,
+        DiscoveryModule,
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        EventsModule,
+        AuthModule,
+        HealthModule,
+        StatsModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useClass: RequestValidationPipe },
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+      ],
+    };
+  }
+}

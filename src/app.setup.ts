@@ -1,0 +1,59 @@
+import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { MetricsService } from './common/observability/metrics.service';
+import { registerHttpObservability } from './common/observability/http-observability';
+import { generateRequestId } from './common/observability/request-id';
+import type { AppConfig } from './config';
+import { RouteCatalog } from './modules/stats/route-catalog';
+import { DOCS_PATH, setupOpenApi } from './openapi';
+
+export const API_PREFIX = 'api/v1';
+/** A later version of the original service served everything under `/api/v1/ota`; both work. */
+const LEGACY_PREFIX = /^\/api\/v1\/ota(?=\/|$|\?)/;
+/** Routes that live outside `/api/v1`, as in the original service. */
+const UNPREFIXED = ['health', 'health/detailed', 'metrics'];
+
+/** Fastify with our request ids, body limit, proxy trust and the legacy prefix alias. */
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    genReqId: generateRequestId,
+    // While closing, new requests get 503 and idle keep-alive sockets are closed at once, so a
+    // rolling restart drains quickly; in-flight requests still finish.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    rewriteUrl: (request: IncomingMessage) => (request.url ?? '/').replace(LEGACY_PREFIX, '/api/v1'),
+  });
+}
+
+/** Creates the application (not yet listening). `main.ts` and the tests both come through here. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(config), {
+    bufferLogs: true,
+  });
+  setupApp(app, config);
+  return app;
+}
+
+/** Everything about the app that is not a module: prefix, logging, hooks, docs, shutdown. */
+export function setupApp(app: NestFastifyApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED.map((path) => ({ path, method: RequestMethod.ALL })) });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON endpoints only: a text/plain body is an unsupported media type (415), not a string DTO.
+  fastify.removeContentTypeParser('text/plain');
+  const routes = app.get(RouteCatalog);
+  fastify.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(`/${DOCS_PATH}`)) routes.record(route.method, route.url);
+  });
+  registerHttpObservability(fastify, app.get(MetricsService));
+
+  if (config.http.docsEnabled) setupOpenApi(app);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP']);
+}

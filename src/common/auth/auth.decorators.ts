@@ -1,0 +1,49 @@
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Role } from '../../config';
+import { ErrorCode } from '../errors/error-codes';
+import { ForbiddenError } from '../errors/domain-error';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import type { Principal } from './principal';
+
+export const IS_PUBLIC_KEY = 'auth:public';
+export const REQUIRED_ROLES_KEY = 'auth:roles';
+
+/** Opens a route to anonymous callers; everything else needs credentials. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC_KEY, true);
+
+/**
+ * Requires credentials with at least one of `roles` (roles include lower ones: admin ⊃ operator ⊃
+ * viewer), and documents the accepted credentials and the 401/403 answers in OpenAPI.
+ */
+export function Auth(...roles: [Role, ...Role[]]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(REQUIRED_ROLES_KEY, roles),
+    ApiBearerAuth('bearer'),
+    ApiSecurity('api_key'),
+    ApiSecurity('internal_service'),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials', type: ErrorResponseDto }),
+    ApiForbiddenResponse({ description: `Requires role: ${roles.join(' or ')}`, type: ErrorResponseDto }),
+  );
+}
+
+/** The authenticated caller. */
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal => context.switchToHttp().getRequest<{ principal: Principal }>().principal,
+);
+
+/**
+ * The caller's organization, for organization-scoped resources. Callers without one (a token
+ * with no `organization_id`) are refused, so no query ever runs unscoped.
+ */
+export const CurrentOrganization = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+  const { principal } = context.switchToHttp().getRequest<{ principal: Principal }>();
+  return requireOrganization(principal);
+});
+
+export function requireOrganization(principal: Principal): string {
+  if (principal.organizationId === null) {
+    throw new ForbiddenError(ErrorCode.NoOrganization, 'These credentials are not bound to an organization');
+  }
+  return principal.organizationId;
+}

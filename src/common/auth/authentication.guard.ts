@@ -1,0 +1,57 @@
+import { type CanActivate, type ExecutionContext, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import type { Role } from '../../config';
+import { ForbiddenError, UnauthenticatedError } from '../errors/domain-error';
+import { ErrorCode } from '../errors/error-codes';
+import { IS_PUBLIC_KEY, REQUIRED_ROLES_KEY } from './auth.decorators';
+import { type Authenticator, CredentialAuthenticator } from './authenticator';
+import { hasAnyRole, type Principal } from './principal';
+
+/**
+ * The global guard: every route needs credentials unless marked `@Public()`, and `@Auth(...)`
+ * roles are enforced here. Missing or bad credentials are 401; a known caller without the role
+ * is 403.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate, OnModuleInit {
+  private authenticators: Authenticator[] = [];
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly discovery: DiscoveryService,
+  ) {}
+
+  onModuleInit(): void {
+    this.authenticators = this.discovery
+      .getProviders({ metadataKey: CredentialAuthenticator.KEY })
+      .map((wrapper) => ({
+        instance: wrapper.instance as Authenticator,
+        priority: this.discovery.getMetadataByDecorator(CredentialAuthenticator, wrapper)?.priority ?? 0,
+      }))
+      .sort((a, b) => a.priority - b.priority)
+      .map(({ instance }) => instance);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const authenticator = this.authenticators.find((candidate) => candidate.appliesTo(request));
+    if (!authenticator) {
+      throw new UnauthenticatedError(
+        ErrorCode.Unauthenticated,
+        'Authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>"',
+      );
+    }
+    const principal = await authenticator.authenticate(request, context);
+    request.principal = principal;
+
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES_KEY, targets) ?? [];
+    if (required.length > 0 && !hasAnyRole(principal, required)) {
+      throw new ForbiddenError(ErrorCode.Forbidden, `This action requires the role ${required.join(' or ')}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,67 @@
+import { type ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
+import type { ValidationError as ClassValidatorError } from 'class-validator';
+import { type FieldError, ValidationError } from '../errors/domain-error';
+
+const locationByParamType: Record<ArgumentMetadata['type'], string> = {
+  body: 'body',
+  query: 'query',
+  param: 'path',
+  custom: 'body',
+};
+
+/**
+ * The global validation pipe: transforms DTOs, strips unknown keys without rejecting them (the
+ * original service's clients send extra keys), and reports every invalid field as a 422 with a
+ * `loc` of the form `["body", "field", "nested"]`.
+ */
+@Injectable()
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: false,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: true },
+      exceptionFactory: (errors) => new ValidationError(flatten(errors, [])),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const location = locationByParamType[metadata.type];
+    const expectsObject = typeof metadata.metatype === 'function' && this.toValidate(metadata);
+    if (metadata.type === 'body' && expectsObject && !isPlainObject(value)) {
+      throw new ValidationError([{ loc: ['body'], msg: 'Input should be a JSON object', type: 'object_type' }]);
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        throw new ValidationError(error.errors.map((e) => ({ ...e, loc: [location, ...e.loc] })));
+      }
+      throw error;
+    }
+  }
+}
+
+function flatten(errors: ClassValidatorError[], parents: (string | number)[]): FieldError[] {
+  return errors.flatMap((error) => {
+    const loc = [...parents, toKey(error.property)];
+    const constraints = Object.entries(error.constraints ?? {});
+    // Optional fields are skipped when absent, so a constraint failing on `undefined` means the
+    // field is required and missing: say that once instead of listing every rule it would break.
+    const own: FieldError[] =
+      error.value === undefined && constraints.length > 0
+        ? [{ loc, msg: 'Field required', type: 'missing' }]
+        : constraints.map(([type, msg]) => ({ loc, msg, type }));
+    return [...own, ...flatten(error.children ?? [], loc)];
+  });
+}
+
+function toKey(property: string): string | number {
+  return /^\d+$/.test(property) ? Number(property) : property;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

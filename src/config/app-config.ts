@@ -1,0 +1,130 @@
+import { resolve } from 'node:path';
+import { envSchema, type Env } from './env.schema';
+
+export type Role = 'viewer' | 'operator' | 'admin' | 'service';
+
+export interface AppConfig {
+  readonly env: Env['NODE_ENV'];
+  readonly production: boolean;
+  readonly service: { readonly name: 'ota_service'; readonly version: string };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    readonly trustProxy: boolean;
+    readonly shutdownTimeoutMs: number;
+    readonly docsEnabled: boolean;
+  };
+  readonly logLevel: Env['LOG_LEVEL'];
+  /** Absolute path of the folder for embedded data (database, generated secrets). */
+  readonly dataDir: string;
+  readonly database: {
+    /** Unset means embedded mode: the service runs its own PostgreSQL under `dataDir`. */
+    readonly url: string | undefined;
+    readonly poolSize: number;
+    readonly migrateOnStart: boolean;
+    readonly embeddedPort: number;
+  };
+  readonly auth: {
+    readonly jwtSecret: string | undefined;
+    readonly jwksUrl: string | undefined;
+    readonly issuer: string | undefined;
+    readonly audience: string | undefined;
+    readonly defaultRole: Exclude<Role, 'service'>;
+    /** When true and no JWT secret is configured, one is generated and kept under `dataDir`. */
+    readonly devTokens: boolean;
+    readonly internalSecret: string | undefined;
+    readonly defaultOrganizationId: string;
+  };
+  readonly events: {
+    readonly natsUrl: string | undefined;
+    readonly stream: string;
+    readonly relayIntervalMs: number;
+    readonly batchSize: number;
+    readonly retentionHours: number;
+  };
+  readonly scheduler: { readonly enabled: boolean };
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+export const SERVICE_VERSION = '1.0.0';
+
+/**
+ * Validates the environment once and turns it into the typed configuration. Every problem is
+ * collected before failing, so an operator fixes them in one round.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(withoutEmptyValues(source));
+  if (!parsed.success) {
+    throw new ConfigValidationError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const embedded = env.DATABASE_URL === undefined;
+  const hasJwtConfig = env.JWT_SECRET !== undefined || env.JWT_JWKS_URL !== undefined;
+  const devTokens = env.AUTH_DEV_TOKENS ?? (embedded && !hasJwtConfig && !production);
+
+  const problems: string[] = [];
+  if (production) {
+    if (!hasJwtConfig) problems.push('JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production');
+    if (embedded) problems.push('DATABASE_URL is required when NODE_ENV=production');
+    if (devTokens) problems.push('AUTH_DEV_TOKENS cannot be enabled when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  return {
+    env: env.NODE_ENV,
+    production,
+    service: { name: 'ota_service', version: SERVICE_VERSION },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      trustProxy: env.TRUST_PROXY,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      docsEnabled: env.DOCS_ENABLED,
+    },
+    logLevel: env.LOG_LEVEL,
+    dataDir: resolve(env.DATA_DIR),
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      // Embedded databases are ours alone, so they are always brought up to date.
+      migrateOnStart: embedded || (env.MIGRATE_ON_START ?? !production),
+      embeddedPort: env.EMBEDDED_POSTGRES_PORT,
+    },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      defaultRole: env.JWT_DEFAULT_ROLE,
+      devTokens,
+      internalSecret: env.INTERNAL_SERVICE_SECRET,
+      defaultOrganizationId: env.DEFAULT_ORGANIZATION_ID,
+    },
+    events: {
+      natsUrl: env.NATS_URL,
+      stream: env.NATS_STREAM,
+      relayIntervalMs: env.OUTBOX_RELAY_INTERVAL_MS,
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      retentionHours: env.OUTBOX_RETENTION_HOURS,
+    },
+    scheduler: { enabled: env.SCHEDULER_ENABLED },
+  };
+}
+
+/** `FOO=` in a .env file or a compose file means "not set", not "set to the empty string". */
+function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Accepts the spellings operators actually type for booleans; anything else is an error. */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    message: 'must be one of true, false, 1, 0, yes, no, on, off',
+  })
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * Every environment variable the service reads, with its default. `.env.example` documents the
+ * same list; `test/unit/config.spec.ts` keeps the two in step.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(0, 65535).default(8240),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: integer(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  TRUST_PROXY: booleanFlag.default(false),
+  SHUTDOWN_TIMEOUT_MS: integer(1000, 300_000).default(15_000),
+  DOCS_ENABLED: booleanFlag.default(true),
+
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
+    .optional(),
+  DATABASE_POOL_SIZE: integer(1, 200).default(10),
+  MIGRATE_ON_START: booleanFlag.optional(),
+  EMBEDDED_POSTGRES_PORT: integer(0, 65535).default(0),
+
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  JWT_DEFAULT_ROLE: z.enum(['viewer', 'operator', 'admin']).default('viewer'),
+  AUTH_DEV_TOKENS: booleanFlag.optional(),
+  INTERNAL_SERVICE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEFAULT_ORGANIZATION_ID: z.string().min(1).max(100).default('default'),
+
+  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// or tls:// URL').optional(),
+  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('OTA_SERVICE'),
+  SCHEDULER_ENABLED: booleanFlag.default(true),
+  OUTBOX_RELAY_INTERVAL_MS: integer(100, 60_000).default(1000),
+  OUTBOX_BATCH_SIZE: integer(1, 1000).default(100),
+  OUTBOX_RETENTION_HOURS: integer(1, 24 * 365).default(72),
+});
+
+export type Env = z.infer<typeof envSchema>;

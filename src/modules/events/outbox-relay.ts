@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { subjectOf } from './event-envelope';
+import { EVENT_PUBLISHER, type EventPublisher } from './event-publisher';
+import { type ClaimedEvent, OutboxRepository } from './outbox.repository';
+
+/** How long a relay holds claimed rows before another may take them. */
+const LEASE_MS = 30_000;
+const MAX_RETRY_DELAY_MS = 60_000;
+const PURGE_BATCH = 1_000;
+/** A tick keeps draining while batches come back full, up to this many, then yields. */
+const MAX_BATCHES_PER_RUN = 20;
+
+export interface RelayResult {
+  published: number;
+  failed: number;
+}
+
+/**
+ * Moves outbox rows to the event transport. Rows are published oldest first and marked only
+ * after the transport acknowledged them; on a failure the rest of the batch is rescheduled with
+ * a growing delay. Nothing is lost while the transport is down, and a re-send after a crash is
+ * deduplicated by the transport through the row id.
+ */
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private running = false;
+  private lastRunAt: Date | undefined;
+  private readonly encoder = new TextEncoder();
+
+  constructor(
+    private readonly repository: OutboxRepository,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get lastRun(): Date | undefined {
+    return this.lastRunAt;
+  }
+
+  /** Publishes what is due. Overlapping calls in one process are skipped, not queued. */
+  async relayPending(): Promise<RelayResult> {
+    const result: RelayResult = { published: 0, failed: 0 };
+    if (!this.publisher.enabled || this.running) return result;
+    this.running = true;
+    try {
+      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+        const claimed = await this.repository.claimDue(this.config.events.batchSize, LEASE_MS);
+        const { published, failed } = await this.publishBatch(claimed);
+        result.published += published;
+        result.failed += failed;
+        if (failed > 0 || claimed.length < this.config.events.batchSize) break;
+      }
+      return result;
+    } finally {
+      this.running = false;
+      this.lastRunAt = new Date();
+    }
+  }
+
+  /** Deletes published events older than the retention period. */
+  async purgePublished(): Promise<number> {
+    const cutoff = new Date(Date.now() - this.config.events.retentionHours * 3600_000);
+    let total = 0;
+    for (let deleted = PURGE_BATCH; deleted === PURGE_BATCH; total += deleted) {
+      deleted = await this.repository.deletePublishedBefore(cutoff, PURGE_BATCH);
+    }
+    return total;
+  }
+
+  private async publishBatch(events: ClaimedEvent[]): Promise<RelayResult> {
+    const published: string[] = [];
+    for (const [index, event] of events.entries()) {
+      try {
+        await this.publisher.publish(subjectOf(event.type), this.encoder.encode(JSON.stringify(event.envelope)), event.id);
+        published.push(event.id);
+      } catch (error) {
+        // The transport is most likely down: stop here and retry this and the rest later.
+        await this.repository.markPublished(published);
+        const rest = events.slice(index);
+        const message = error instanceof Error ? error.message : String(error);
+        await this.repository.scheduleRetry(
+          rest.map((e) => e.id),
+          new Date(Date.now() + retryDelayMs(event.attempts)),
+          message,
+        );
+        this.logger.warn(`Publishing ${rest.length} event(s) failed (${message}); will retry`);
+        return { published: published.length, failed: rest.length };
+      }
+    }
+    await this.repository.markPublished(published);
+    return { published: published.length, failed: 0 };
+  }
+}
+
+/** 0.5 s, 1 s, 2 s, ... capped at a minute. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.max(0, attempts - 1));
+}

@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SERVICE_VERSION } from './config';
+
+const DESCRIPTION = `Over-the-air firmware update service: firmware, devices, campaigns and safe rollouts.
+
+Authenticate with one of:
+- \`Authorization: Bearer <jwt>\` (HS256 shared secret or RS256/ES256 via JWKS; in development,
+  get one from \`POST /api/v1/auth/dev-token\`),
+- \`X-API-Key: <key>\` (created by an admin, scoped to an organization and a role),
+- \`X-Internal-Service: true\` with \`X-Internal-Service-Secret\` for service-to-service calls.
+
+Every route is also served under the \`/api/v1/ota\` prefix. Errors are
+\`{"detail", "code", "request_id"}\`, with \`errors: [{loc, msg, type}]\` on 422.`;
+
+/** The OpenAPI document of the running code. `npm run openapi` writes it to `openapi/openapi.json`. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('OTA Update Service')
+    .setDescription(DESCRIPTION)
+    .setVersion(SERVICE_VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api_key')
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Internal-Service-Secret', description: 'Send with `X-Internal-Service: true`' },
+      'internal_service',
+    )
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    // Method names are unique verbs (`createApiKey`), which read well in generated clients.
+    operationIdFactory: (_controllerKey, methodKey) => methodKey,
+  });
+}
+
+/** Where the documentation is served; these routes describe the API but are not part of it. */
+export const DOCS_PATH = 'docs';
+
+/** Swagger UI at `/docs`, the JSON document at `/docs-json`, YAML at `/docs-yaml`. */
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    yamlDocumentUrl: `${DOCS_PATH}-yaml`,
+  });
+}
