@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
+import { type INestApplication, Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { sendError } from './common/errors/all-exceptions.filter';
 import { MetricsService } from './common/observability/metrics.service';
 import { registerHttpObservability } from './common/observability/http-observability';
 import { generateRequestId } from './common/observability/request-id';
@@ -17,6 +19,8 @@ const LEGACY_PREFIX = /^\/api\/v1\/ota(?=\/|$|\?)/;
 /** Routes that live outside `/api/v1`, as in the original service. */
 const UNPREFIXED = ['health', 'health/detailed', 'metrics'];
 
+const frameworkLogger = new NestLogger('Http');
+
 /** Fastify with our request ids, body limit, proxy trust and the legacy prefix alias. */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
@@ -28,6 +32,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     rewriteUrl: (request: IncomingMessage) => (request.url ?? '/').replace(LEGACY_PREFIX, '/api/v1'),
+    // Errors Fastify raises before routing (a malformed URL, say) get our error body too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendError(reply, request, error, frameworkLogger),
   });
 }
 
@@ -35,18 +41,25 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(config), {
     bufferLogs: true,
+    bodyParser: false,
   });
   setupApp(app, config);
   return app;
 }
 
+/** The URL layout; also applied when the OpenAPI document is generated without running the app. */
+export function configureRoutes(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED.map((path) => ({ path, method: RequestMethod.ALL })) });
+}
+
 /** Everything about the app that is not a module: prefix, logging, hooks, docs, shutdown. */
 export function setupApp(app: NestFastifyApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED.map((path) => ({ path, method: RequestMethod.ALL })) });
+  configureRoutes(app);
 
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON endpoints only: a text/plain body is an unsupported media type (415), not a string DTO.
+  // JSON endpoints only: a text body is an unsupported media type (415), not a string DTO. (Nest's
+  // own body parsers, which would add form bodies, are off; Fastify parses JSON.)
   fastify.removeContentTypeParser('text/plain');
   const routes = app.get(RouteCatalog);
   fastify.addHook('onRoute', (route) => {

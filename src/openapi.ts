@@ -26,10 +26,32 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'internal_service',
     )
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     // Method names are unique verbs (`createApiKey`), which read well in generated clients.
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  return withInputErrorResponses(document);
+}
+
+const ERROR_BODY = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } };
+
+/**
+ * Every operation that takes input can answer 422 (invalid fields), and every one with a body
+ * can answer 400 (malformed body) and 413; documenting that once here keeps controllers thin.
+ */
+function withInputErrorResponses(document: OpenAPIObject): OpenAPIObject {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of [pathItem.get, pathItem.post, pathItem.put, pathItem.patch, pathItem.delete]) {
+      if (!operation) continue;
+      const takesInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
+      if (takesInput) operation.responses['422'] ??= { description: 'Invalid input; `errors` lists each field', content: ERROR_BODY };
+      if (operation.requestBody !== undefined) {
+        operation.responses['400'] ??= { description: 'Malformed body', content: ERROR_BODY };
+        operation.responses['413'] ??= { description: 'Body too large', content: ERROR_BODY };
+      }
+    }
+  }
+  return document;
 }
 
 /** Where the documentation is served; these routes describe the API but are not part of it. */

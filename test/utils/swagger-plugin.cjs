@@ -9,6 +9,9 @@ const options = nestCli.compilerOptions.plugins.find((p) => p.name === '@nestjs/
 
 module.exports = {
   name: 'nestjs-swagger-plugin',
-  version: 1,
-  factory: (tsCompiler) => plugin.before(options, tsCompiler.program),
+  version: 2,
+  // ts-jest calls the factory at every emit but keeps `program` from when it started; the plugin
+  // needs the current program, or its type checker cannot resolve return types (responses
+  // would be documented as plain objects).
+  factory: (tsCompiler) => plugin.before(options, tsCompiler._languageService?.getProgram() ?? tsCompiler.program),
 };

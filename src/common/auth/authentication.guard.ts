@@ -35,7 +35,7 @@ export class AuthenticationGuard implements CanActivate, OnModuleInit {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    if (this.isPublic(targets)) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const authenticator = this.authenticators.find((candidate) => candidate.appliesTo(request));
@@ -53,5 +53,17 @@ export class AuthenticationGuard implements CanActivate, OnModuleInit {
       throw new ForbiddenError(ErrorCode.Forbidden, `This action requires the role ${required.join(' or ')}`);
     }
     return true;
+  }
+
+  /**
+   * The most specific marker decides: `@Auth` on a handler of a `@Public()` controller protects
+   * it, `@Public()` on a handler of an `@Auth` controller opens it. On the same level, `@Auth` wins.
+   */
+  private isPublic(targets: Function[]): boolean {
+    for (const target of targets) {
+      if (this.reflector.get<Role[] | undefined>(REQUIRED_ROLES_KEY, target) !== undefined) return false;
+      if (this.reflector.get<boolean | undefined>(IS_PUBLIC_KEY, target) === true) return true;
+    }
+    return false;
   }
 }

@@ -11,6 +11,19 @@ export interface Principal {
   email?: string;
 }
 
+/** Organization ids are stored in columns of this size; longer ones cannot own anything. */
+export const ORGANIZATION_ID_MAX_LENGTH = 100;
+/** User, key and service ids are recorded (e.g. as `created_by`) in columns of this size. */
+export const PRINCIPAL_ID_MAX_LENGTH = 255;
+
+/**
+ * True for an id this service can store and compare: 1 to `maxLength` characters, no control
+ * characters (PostgreSQL text cannot even hold U+0000).
+ */
+export function isIdentifier(value: unknown, maxLength: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(value);
+}
+
 /** Each role and the roles it includes: admin can do what an operator can, and so on. */
 const impliedRoles: Record<Role, readonly Role[]> = {
   viewer: ['viewer'],

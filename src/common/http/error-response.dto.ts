@@ -1,6 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 /** One invalid field. */
 export class FieldErrorDto {
   /** Where the problem is, e.g. `["body", "rollout_percentage"]`. */
+  @ApiProperty({ type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, example: ['body', 'name'] })
   loc!: (string | number)[];
   /** What is wrong with it. */
   msg!: string;

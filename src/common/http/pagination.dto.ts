@@ -1,12 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
+/** Beyond this the database cannot skip rows (and no list is that long): a 422, not a 500. */
+export const MAX_OFFSET = 2_147_483_647;
 
 /** `limit` and `offset` of every list endpoint. */
 export class PaginationQueryDto {
   /** Items per page. */
+  @ApiProperty({ type: 'integer', required: false })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -15,10 +19,12 @@ export class PaginationQueryDto {
   limit: number = DEFAULT_PAGE_SIZE;
 
   /** Items to skip. */
+  @ApiProperty({ type: 'integer', required: false })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset: number = 0;
 }
 

@@ -33,6 +33,13 @@ export class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && expectsObject && !isPlainObject(value)) {
       throw new ValidationError([{ loc: ['body'], msg: 'Input should be a JSON object', type: 'object_type' }]);
     }
+    if (metadata.type !== 'custom') {
+      // PostgreSQL text and jsonb cannot hold U+0000; refused here it is a 422, not a database error.
+      const withNul = pathsOfNulStrings(value, metadata.type === 'param' && metadata.data ? [metadata.data] : []);
+      if (withNul.length > 0) {
+        throw new ValidationError(withNul.map((path) => ({ loc: [location, ...path], msg: 'Text must not contain NUL (U+0000) characters', type: 'string_nul' })));
+      }
+    }
     try {
       return await super.transform(value, metadata);
     } catch (error) {
@@ -56,6 +63,18 @@ function flatten(errors: ClassValidatorError[], parents: (string | number)[]): F
         : constraints.map(([type, msg]) => ({ loc, msg, type }));
     return [...own, ...flatten(error.children ?? [], loc)];
   });
+}
+
+/** Where in `value` (keys included) a string contains U+0000. */
+function pathsOfNulStrings(value: unknown, path: (string | number)[]): (string | number)[][] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => pathsOfNulStrings(item, [...path, index]));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) =>
+      key.includes('\u0000') ? [[...path, key]] : pathsOfNulStrings(item, [...path, key]),
+    );
+  }
+  return [];
 }
 
 function toKey(property: string): string | number {

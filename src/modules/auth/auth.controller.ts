@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/auth/auth.decorators';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
+import { DevTokensEnabledGuard } from './dev-tokens.guard';
 import { DevTokensService } from './dev-tokens.service';
 import { DevTokenRequestDto, DevTokenResponseDto } from './dto/dev-token.dto';
 
@@ -15,6 +16,7 @@ export class AuthController {
    * `AUTH_DEV_TOKENS` is on, which it is by default in embedded development mode.
    */
   @Public()
+  @UseGuards(DevTokensEnabledGuard)
   @Post('dev-token')
   @HttpCode(HttpStatus.OK)
   @ApiNotFoundResponse({ description: 'Dev tokens are disabled', type: ErrorResponseDto })

@@ -25,13 +25,22 @@ export class DevTokensService {
   }
 
   /**
+   * Returns the signing key.
+   * @throws NotFoundError when dev tokens are off (the endpoint does not exist then).
+   */
+  assertEnabled(): Uint8Array {
+    if (!this.enabled || this.key === undefined) {
+      throw new NotFoundError(ErrorCode.DevTokensDisabled, 'Dev tokens are disabled (set AUTH_DEV_TOKENS=true outside production)');
+    }
+    return this.key;
+  }
+
+  /**
    * Signs a token for the given user.
    * @throws NotFoundError when dev tokens are off (the endpoint does not exist then).
    */
   async issue(request: DevTokenRequestDto): Promise<DevTokenResponseDto> {
-    if (!this.enabled || this.key === undefined) {
-      throw new NotFoundError(ErrorCode.DevTokensDisabled, 'Dev tokens are disabled (set AUTH_DEV_TOKENS=true outside production)');
-    }
+    const key = this.assertEnabled();
     const expiresIn = request.expires_in ?? DEFAULT_TTL_SECONDS;
     const claims = {
       user_id: request.user_id,
@@ -46,6 +55,6 @@ export class DevTokensService {
       .setExpirationTime(`${expiresIn}s`);
     if (this.config.auth.issuer) jwt = jwt.setIssuer(this.config.auth.issuer);
     if (this.config.auth.audience) jwt = jwt.setAudience(this.config.auth.audience);
-    return { token: await jwt.sign(this.key), token_type: 'Bearer', expires_in: expiresIn, user_id: request.user_id };
+    return { token: await jwt.sign(key), token_type: 'Bearer', expires_in: expiresIn, user_id: request.user_id };
   }
 }

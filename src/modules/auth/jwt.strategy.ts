@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
-import { isRole, type Principal } from '../../common/auth/principal';
-import { UnauthenticatedError } from '../../common/errors/domain-error';
+import { isIdentifier, isRole, ORGANIZATION_ID_MAX_LENGTH, type Principal, PRINCIPAL_ID_MAX_LENGTH } from '../../common/auth/principal';
+import { DependencyUnavailableError, type DomainError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { JWT_SIGNING_SECRET, type JwtSigningSecret } from './jwt-keys';
@@ -39,12 +39,22 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (subject === undefined) {
       throw new UnauthenticatedError(ErrorCode.InvalidToken, 'The token names no user (sub or user_id)');
     }
+    if (!isIdentifier(subject, PRINCIPAL_ID_MAX_LENGTH)) {
+      throw new UnauthenticatedError(ErrorCode.InvalidToken, `The token's user id must be at most ${PRINCIPAL_ID_MAX_LENGTH} printable characters`);
+    }
+    const organizationId = nonEmpty(claims.organization_id) ?? null;
+    if (organizationId !== null && !isIdentifier(organizationId, ORGANIZATION_ID_MAX_LENGTH)) {
+      throw new UnauthenticatedError(
+        ErrorCode.InvalidToken,
+        `The token's organization_id must be at most ${ORGANIZATION_ID_MAX_LENGTH} printable characters`,
+      );
+    }
     const rolesClaim = Array.isArray(claims.roles) ? (claims.roles as unknown[]) : [claims.roles];
     const roles = [claims.role, ...rolesClaim].filter(isRole);
     return {
       kind: 'user',
       id: subject,
-      organizationId: nonEmpty(claims.organization_id) ?? null,
+      organizationId,
       roles: roles.length > 0 ? [...new Set(roles)] : [this.config.auth.defaultRole],
       email: nonEmpty(claims.email),
     };
@@ -69,10 +79,34 @@ function strategyOptions(config: AppConfig, signing: JwtSigningSecret): Strategy
     secretOrKeyProvider: (request: unknown, rawToken: string, done: KeyCallback) => {
       const algorithm = headerAlgorithm(rawToken);
       if (algorithm === 'HS256' && signing.secret) return done(null, signing.secret);
-      if (algorithm !== 'HS256' && jwksKey) return jwksKey(request as never, rawToken, done);
+      if (algorithm !== 'HS256' && jwksKey) {
+        return jwksKey(request as never, rawToken, (error, key) => {
+          if (error) return done(jwksFailure(error));
+          // No key: an unknown `kid`, or an algorithm the JWKS cannot serve.
+          return key ? done(null, key) : done(noSigningKey());
+        });
+      }
       return done(new UnauthenticatedError(ErrorCode.InvalidToken, `Tokens signed with ${algorithm} are not accepted`));
     },
   };
+}
+
+const logger = new Logger('Auth');
+
+/**
+ * An unreachable JWKS is our outage, not a bad token: 503, so clients retry instead of dropping a
+ * valid token. Neither answer repeats the underlying error, which names internal addresses.
+ */
+function jwksFailure(error: Error): DomainError {
+  if ((error as { isEndpointUnavailable?: unknown }).isEndpointUnavailable === true) {
+    logger.warn(`JWKS endpoint unavailable: ${error.message}`);
+    return new DependencyUnavailableError(ErrorCode.DependencyUnavailable, 'The keys that verify bearer tokens cannot be fetched right now');
+  }
+  return noSigningKey();
+}
+
+function noSigningKey(): DomainError {
+  return new UnauthenticatedError(ErrorCode.InvalidToken, 'Invalid bearer token: no published key verifies it');
 }
 
 function headerAlgorithm(rawToken: string): string {

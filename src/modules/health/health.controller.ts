@@ -1,11 +1,12 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators';
-import { DetailedHealthResponseDto, HealthResponseDto } from './dto/health.dto';
+import { DependencyHealthDto, DetailedHealthResponseDto, HealthResponseDto } from './dto/health.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
+@ApiExtraModels(DependencyHealthDto)
 @Public()
 @Controller('health')
 export class HealthController {

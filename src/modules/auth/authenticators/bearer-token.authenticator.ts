@@ -28,11 +28,16 @@ export class BearerTokenAuthenticator extends AuthGuard('jwt') implements Authen
   }
 }
 
+/** Errors of the JWT library, whose messages say what is wrong with the token and nothing else. */
+const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
 function toUnauthenticated(reason: unknown): DomainError {
   if (reason instanceof DomainError) return reason;
-  const name = reason instanceof Error ? reason.name : '';
+  // Matched by name, not `instanceof`: errors raised inside Node's own modules (sockets, crypto)
+  // may come from another realm, and their messages must not reach clients anyway.
+  const { name, message } = typeof reason === 'object' && reason !== null ? (reason as { name?: unknown; message?: unknown }) : {};
   if (name === 'TokenExpiredError') return new UnauthenticatedError(ErrorCode.TokenExpired, 'Token expired');
   if (name === 'NotBeforeError') return new UnauthenticatedError(ErrorCode.InvalidToken, 'Token not yet valid');
-  const message = reason instanceof Error && reason.message ? reason.message : 'invalid token';
-  return new UnauthenticatedError(ErrorCode.InvalidToken, `Invalid bearer token: ${message}`);
+  const detail = typeof name === 'string' && TOKEN_ERRORS.has(name) && typeof message === 'string' && message ? message : 'invalid token';
+  return new UnauthenticatedError(ErrorCode.InvalidToken, `Invalid bearer token: ${detail}`);
 }

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type Authenticator, CredentialAuthenticator } from '../../../common/auth/authenticator';
-import type { Principal } from '../../../common/auth/principal';
+import { isIdentifier, ORGANIZATION_ID_MAX_LENGTH, type Principal, PRINCIPAL_ID_MAX_LENGTH } from '../../../common/auth/principal';
 import { UnauthenticatedError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../../../config';
@@ -26,29 +26,35 @@ export class InternalServiceAuthenticator implements Authenticator {
     this.expectedDigest = config.auth.internalSecret === undefined ? undefined : digest(config.auth.internalSecret);
   }
 
+  /** Only `X-Internal-Service: true` claims an internal call; `false` leaves the other credentials to decide. */
   appliesTo(request: FastifyRequest): boolean {
-    return request.headers[FLAG_HEADER] !== undefined;
+    const flag = request.headers[FLAG_HEADER];
+    return typeof flag === 'string' && flag.trim().toLowerCase() === 'true';
   }
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
     if (this.expectedDigest === undefined) {
       throw new UnauthenticatedError(ErrorCode.InvalidServiceCredentials, 'Internal service calls are not enabled');
     }
-    const flag = request.headers[FLAG_HEADER];
     const secret = request.headers[SECRET_HEADER];
     // Hashing first gives both sides the same length, which timingSafeEqual requires.
-    const valid = flag === 'true' && typeof secret === 'string' && timingSafeEqual(digest(secret), this.expectedDigest);
+    const valid = typeof secret === 'string' && timingSafeEqual(digest(secret), this.expectedDigest);
     if (!valid) throw new UnauthenticatedError(ErrorCode.InvalidServiceCredentials, 'Invalid internal service credentials');
 
-    const organization = request.headers[ORGANIZATION_HEADER];
-    const serviceName = request.headers[SERVICE_NAME_HEADER];
-    return {
-      kind: 'service',
-      id: typeof serviceName === 'string' && serviceName !== '' ? serviceName : 'internal',
-      organizationId: typeof organization === 'string' && organization !== '' ? organization : null,
-      roles: ['service'],
-    };
+    const organization = optionalHeader(request, ORGANIZATION_HEADER, ORGANIZATION_ID_MAX_LENGTH);
+    const serviceName = optionalHeader(request, SERVICE_NAME_HEADER, PRINCIPAL_ID_MAX_LENGTH);
+    return { kind: 'service', id: serviceName ?? 'internal', organizationId: organization ?? null, roles: ['service'] };
   }
+}
+
+/** The header's value, undefined when absent or empty; one that cannot be stored is refused. */
+function optionalHeader(request: FastifyRequest, name: string, maxLength: number): string | undefined {
+  const value = request.headers[name];
+  if (value === undefined || value === '') return undefined;
+  if (!isIdentifier(value, maxLength)) {
+    throw new UnauthenticatedError(ErrorCode.InvalidServiceCredentials, `${name} must be 1 to ${maxLength} printable characters`);
+  }
+  return value;
 }
 
 function digest(value: string): Buffer {

@@ -1,11 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Length, MinDate } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Length, MaxDate, MinDate } from 'class-validator';
 import { BooleanQuery } from '../../../common/http/boolean-query';
 import { ListMetaDto, PaginationQueryDto } from '../../../common/http/pagination.dto';
 
 export const API_KEY_ROLES = ['viewer', 'operator', 'admin'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+/** Later dates fit PostgreSQL but not JavaScript's Date or ISO-8601 output, so they could not be read back. */
+const LATEST_EXPIRY = new Date('9999-12-31T23:59:59.999Z');
 
 export class CreateApiKeyDto {
   /** A label to tell keys apart, e.g. the system that uses it. */
@@ -23,11 +25,13 @@ export class CreateApiKeyDto {
   @Type(() => Date)
   @IsDate()
   @MinDate(() => new Date(), { message: 'expires_at must be in the future' })
+  @MaxDate(LATEST_EXPIRY, { message: 'expires_at must be before the year 10000' })
   expires_at?: Date;
 }
 
 export class ListApiKeysQueryDto extends PaginationQueryDto {
   /** Include revoked keys. */
+  @ApiProperty({ required: false })
   @IsOptional()
   @BooleanQuery()
   @IsBoolean()

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 export class HealthResponseDto {
   @ApiProperty({ example: 'healthy' })
@@ -28,6 +28,6 @@ export class DetailedHealthResponseDto {
   /** Seconds since this replica started. */
   uptime_seconds!: number;
   /** One entry per dependency (database, events, storage, ...), each with its own figures. */
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/DependencyHealthDto' } })
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(DependencyHealthDto) } })
   checks!: Record<string, DependencyHealthDto>;
 }
