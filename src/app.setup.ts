@@ -19,6 +19,9 @@ const LEGACY_PREFIX = /^\/api\/v1\/ota(?=\/|$|\?)/;
 /** Routes that live outside `/api/v1`, as in the original service. */
 const UNPREFIXED = ['health', 'health/detailed', 'metrics'];
 
+/** The signals that stop the service gracefully. */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
 const frameworkLogger = new NestLogger('Http');
 
 /** Fastify with our request ids, body limit, proxy trust and the legacy prefix alias. */
@@ -68,5 +71,5 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig): void {
   registerHttpObservability(fastify, app.get(MetricsService));
 
   if (config.http.docsEnabled) setupOpenApi(app);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP']);
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
 }

@@ -1,11 +1,16 @@
 import 'reflect-metadata';
+import { constants } from 'node:os';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.setup';
+import { createApp, SHUTDOWN_SIGNALS } from './app.setup';
 import { ConfigValidationError, loadConfig } from './config';
+import { stopAllEmbeddedPostgres } from './database/embedded/embedded-postgres';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const releaseBootSignals = stopEmbeddedDatabaseOnSignalDuringBoot();
   const app = await createApp(config);
+  // From here the application's own shutdown hooks handle signals, gracefully.
+  releaseBootSignals();
   armShutdownDeadline(config.http.shutdownTimeoutMs);
   await app.listen({ host: config.http.host, port: config.http.port });
 
@@ -32,9 +37,27 @@ function loadConfigOrExit(): ReturnType<typeof loadConfig> {
   }
 }
 
+/**
+ * A signal while the embedded database starts or migrates would kill the process and leave
+ * PostgreSQL running, holding the data folder; until the app can shut down gracefully, a signal
+ * stops the database and exits.
+ */
+function stopEmbeddedDatabaseOnSignalDuringBoot(): () => void {
+  const handlers = SHUTDOWN_SIGNALS.map((signal) => {
+    const handler = (): void => {
+      void stopAllEmbeddedPostgres()
+        .catch(() => undefined)
+        .finally(() => process.exit(128 + constants.signals[signal]));
+    };
+    process.once(signal, handler);
+    return () => process.removeListener(signal, handler);
+  });
+  return () => handlers.forEach((remove) => remove());
+}
+
 /** Graceful shutdown waits for in-flight requests; this bounds the wait if something hangs. */
 function armShutdownDeadline(timeoutMs: number): void {
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  for (const signal of SHUTDOWN_SIGNALS) {
     process.once(signal, () => {
       setTimeout(() => {
         process.stderr.write(`Shutdown did not finish within ${timeoutMs} ms; exiting\n`);

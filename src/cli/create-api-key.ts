@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigModule, ConfigValidationError, loadConfig } from '../config';
+import { ConfigModule, loadConfig } from '../config';
 import { DatabaseModule } from '../database/database.module';
 import { ApiKeysRepository } from '../modules/auth/api-keys.repository';
 import { ApiKeysService } from '../modules/auth/api-keys.service';
 import { API_KEY_ROLES, type ApiKeyRole } from '../modules/auth/dto/api-key.dto';
+import { runCommand, UsageError } from './run-command';
 
 const USAGE = `usage: npm run apikey:create -- --org <organization_id> --role <${API_KEY_ROLES.join('|')}> [--name <label>] [--expires-at <ISO-8601>]
 
@@ -13,10 +14,8 @@ Creates an API key in the database of this configuration (DATABASE_URL, or the e
 under DATA_DIR) and prints it once. Use it for the first admin key; later keys can be made
 through POST /api/v1/api-keys.`;
 
-class UsageError extends Error {}
-
 /** `npm run apikey:create -- --org acme --role admin`: the first key, before anyone can call the API. */
-async function main(): Promise<void> {
+runCommand('apikey:create', async () => {
   const input = parseInput(process.argv.slice(2));
   const config = loadConfig();
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule], providers: [ApiKeysRepository, ApiKeysService] })
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
   } finally {
     await context.close();
   }
-}
+});
 
 function parseInput(argv: string[]): { organizationId: string; role: ApiKeyRole; name: string; expiresAt?: Date } {
   const { values } = parseArgs({
@@ -49,9 +48,3 @@ function parseInput(argv: string[]): { organizationId: string; role: ApiKeyRole;
   }
   return { organizationId, role: values.role as ApiKeyRole, name, expiresAt };
 }
-
-main().catch((error: unknown) => {
-  const known = error instanceof UsageError || error instanceof ConfigValidationError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
-  process.stderr.write(`${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(known ? 2 : 1);
-});

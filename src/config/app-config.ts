@@ -60,25 +60,21 @@ export const SERVICE_VERSION = '1.0.0';
  * collected before failing, so an operator fixes them in one round.
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(withoutEmptyValues(source));
-  if (!parsed.success) {
-    throw new ConfigValidationError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
-  }
+  const raw = withoutEmptyValues(source);
+  const parsed = envSchema.safeParse(raw);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)),
+    // Checked on the raw values too, so a production deployment with a typo elsewhere still
+    // hears about its missing secrets in the same round.
+    ...productionProblems(raw),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigValidationError(problems);
+
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   const embedded = env.DATABASE_URL === undefined;
   const hasJwtConfig = env.JWT_SECRET !== undefined || env.JWT_JWKS_URL !== undefined;
   const devTokens = env.AUTH_DEV_TOKENS ?? (embedded && !hasJwtConfig && !production);
-
-  const problems: string[] = [];
-  if (production) {
-    if (!hasJwtConfig) problems.push('JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production');
-    if (embedded) problems.push('DATABASE_URL is required when NODE_ENV=production');
-    if (devTokens) problems.push('AUTH_DEV_TOKENS cannot be enabled when NODE_ENV=production');
-  }
-  if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return {
     env: env.NODE_ENV,
@@ -122,9 +118,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** `FOO=` in a .env file or a compose file means "not set", not "set to the empty string". */
+/** What production needs beyond well-formed values: real credentials and a real database. */
+function productionProblems(raw: Record<string, string>): string[] {
+  if (raw.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (raw.JWT_SECRET === undefined && raw.JWT_JWKS_URL === undefined) {
+    problems.push('JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production');
+  }
+  if (raw.DATABASE_URL === undefined) problems.push('DATABASE_URL is required when NODE_ENV=production');
+  // Off by default in production; only an explicit opt-in is refused.
+  const devTokens = envSchema.shape.AUTH_DEV_TOKENS.safeParse(raw.AUTH_DEV_TOKENS);
+  if (devTokens.success && devTokens.data === true) {
+    problems.push('AUTH_DEV_TOKENS cannot be enabled when NODE_ENV=production');
+  }
+  return problems;
+}
+
+/**
+ * `FOO=` in a .env file or a compose file means "not set", not "set to the empty string"; so
+ * does a value of only blanks (`PORT=" "` would otherwise coerce to port 0).
+ */
 function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''),
   );
 }

@@ -1,19 +1,33 @@
 import { z } from 'zod';
 
-/** Accepts the spellings operators actually type for booleans; anything else is an error. */
+/**
+ * Accepts the spellings operators actually type for booleans, in any case (`True` from a YAML
+ * file or a Helm value is common); anything else is an error rather than a silent `false`.
+ */
 const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
-    message: 'must be one of true, false, 1, 0, yes, no, on, off',
-  })
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be one of true, false, 1, 0, yes, no, on, off' }))
   .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * A whole number in decimal. `z.coerce.number()` would also take `0x1f`, `1e3` and `8080.0`,
+ * which nobody means in a port or a pool size.
+ */
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 
 const optionalText = z.string().trim().min(1).optional();
 
 /**
  * Every environment variable the service reads, with its default. `.env.example` documents the
- * same list; `test/unit/config.spec.ts` keeps the two in step.
+ * same list; `test/unit/env-example.spec.ts` keeps the two in step.
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -35,7 +49,7 @@ export const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: integer(0, 65535).default(0),
 
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_JWKS_URL: z.url().optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
   JWT_ISSUER: optionalText,
   JWT_AUDIENCE: optionalText,
   JWT_DEFAULT_ROLE: z.enum(['viewer', 'operator', 'admin']).default('viewer'),

@@ -1,4 +1,4 @@
-import { Logger, type Provider } from '@nestjs/common';
+import { Logger, type LoggerService, type Provider } from '@nestjs/common';
 import type { AppConfig } from '../config';
 import { APP_CONFIG } from '../config';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
@@ -17,7 +17,10 @@ export const DATABASE_RUNTIME = Symbol('DATABASE_RUNTIME');
  * embedded PostgreSQL under the data folder when none is set; then applies pending migrations
  * when configured to (always for the embedded one).
  */
-export async function openDatabase(config: AppConfig, logger = new Logger('Database')): Promise<DatabaseRuntime> {
+export async function openDatabase(
+  config: AppConfig,
+  logger: Pick<LoggerService, 'log'> = new Logger('Database'),
+): Promise<DatabaseRuntime> {
   const embedded =
     config.database.url === undefined
       ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, log: (m) => logger.log(m) })

@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
     // Under root the cluster runs as `postgres`, which must be able to enter the folder.
     await chmod(dataDir, 0o755);
     const embedded = await startEmbeddedPostgres({ dataDir, port: 0, log: () => undefined });
-    (globalThis as { otaTestEmbedded?: typeof embedded }).otaTestEmbedded = embedded;
+    (globalThis as { otaTestEmbedded?: { server: typeof embedded; dataDir: string } }).otaTestEmbedded = { server: embedded, dataDir };
     admin = embedded.url;
   }
   const template = `ota_tpl_${runId}`;

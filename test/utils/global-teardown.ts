@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { Client } from 'pg';
 import type { EmbeddedPostgres } from '../../src/database/embedded/embedded-postgres';
 
@@ -18,5 +19,9 @@ export default async function globalTeardown(): Promise<void> {
       await client.end();
     }
   }
-  await (globalThis as { otaTestEmbedded?: EmbeddedPostgres }).otaTestEmbedded?.stop();
+  const embedded = (globalThis as { otaTestEmbedded?: { server: EmbeddedPostgres; dataDir: string } }).otaTestEmbedded;
+  if (embedded) {
+    await embedded.server.stop();
+    await rm(embedded.dataDir, { recursive: true, force: true });
+  }
 }

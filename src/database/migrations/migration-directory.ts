@@ -48,11 +48,21 @@ export async function readMigrationList(): Promise<MigrationList> {
   };
 }
 
-/** The schema as of the newest migration, or undefined before the first one. */
+/**
+ * The schema as of the newest migration, or undefined before the first one. A newest migration
+ * without its snapshot is an error: diffing from nothing would write a migration that creates
+ * every table again.
+ */
 export async function latestSnapshot(): Promise<string | undefined> {
   const names = await migrationNames();
   const newest = names.at(-1);
   if (newest === undefined) return undefined;
   const snapshotPath = join(MIGRATIONS_DIR, newest, SNAPSHOT_NAME);
-  return existsSync(snapshotPath) ? readFile(snapshotPath, 'utf8') : undefined;
+  if (!existsSync(snapshotPath)) {
+    throw new Error(
+      `${snapshotPath} is missing: each migration folder keeps a copy of the schema.prisma it was generated from. ` +
+        'Restore it (e.g. from version control) before creating or checking migrations.',
+    );
+  }
+  return readFile(snapshotPath, 'utf8');
 }

@@ -1,9 +1,13 @@
 import { Client } from 'pg';
 import { migrationNames, readMigrationList, readSchema } from './migration-directory';
-import { NO_SCHEMA_FILTER, withSchemaEngine } from './schema-engine';
+import { CONNECT_TIMEOUT_MS, NO_SCHEMA_FILTER, withSchemaEngine } from './schema-engine';
 
-/** Arbitrary but fixed: serializes migration runs of several replicas starting together. */
-const MIGRATION_LOCK_KEY = 724_305_118;
+/**
+ * Arbitrary but fixed: serializes migration runs of several replicas starting together. Prisma's
+ * engine takes a lock of its own, but gives up after 10 seconds, which a long migration outlasts;
+ * this one waits as long as the run ahead of it takes.
+ */
+export const MIGRATION_LOCK_KEY = 724_305_118;
 
 export interface MigrationStatus {
   status: 'up_to_date' | 'pending' | 'failed';
@@ -18,7 +22,10 @@ export interface MigrationStatus {
  * history. Returns the names it applied.
  */
 export async function applyMigrations(databaseUrl: string): Promise<string[]> {
-  const lock = new Client({ connectionString: databaseUrl });
+  const lock = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A connection lost while waiting rejects the pending query; without a listener it would also
+  // be thrown as an uncaught 'error' event and take the whole process down.
+  lock.on('error', () => undefined);
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -55,7 +55,10 @@ export async function withSchemaEngine<T>(
   work: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   await instantiateEngine();
-  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = new Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // An idle connection dropped by the server is an 'error' event on the pool; unheard, it would
+  // crash the process. The query that needs the connection reports the failure instead.
+  pool.on('error', () => undefined);
   try {
     const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
     const ignoreEngineLog = (): void => undefined;
@@ -69,5 +72,8 @@ export async function withSchemaEngine<T>(
     await pool.end();
   }
 }
+
+/** An unreachable database fails a migration run instead of leaving it hanging on TCP. */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 export const NO_SCHEMA_FILTER = { externalTables: [], externalEnums: [] };
