@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { subjectOf } from './event-envelope';
-import { EVENT_PUBLISHER, type EventPublisher } from './event-publisher';
+import { EVENT_PUBLISHER, type EventPublisher, EventRejectedError } from './event-publisher';
 import { type ClaimedEvent, OutboxRepository } from './outbox.repository';
 
 /** How long a relay holds claimed rows before another may take them. */
@@ -12,8 +12,12 @@ const PURGE_BATCH = 1_000;
 const MAX_BATCHES_PER_RUN = 20;
 
 export interface RelayResult {
+  /** Events the transport acknowledged (re-sends included) and that are now marked published. */
   published: number;
+  /** Events that could not be sent and were rescheduled. */
   failed: number;
+  /** Of `published`, re-sends the transport recognised and dropped. */
+  duplicates: number;
 }
 
 /**
@@ -41,16 +45,17 @@ export class OutboxRelay {
 
   /** Publishes what is due. Overlapping calls in one process are skipped, not queued. */
   async relayPending(): Promise<RelayResult> {
-    const result: RelayResult = { published: 0, failed: 0 };
+    const result: RelayResult = { published: 0, failed: 0, duplicates: 0 };
     if (!this.publisher.enabled || this.running) return result;
     this.running = true;
     try {
       for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
         const claimed = await this.repository.claimDue(this.config.events.batchSize, LEASE_MS);
-        const { published, failed } = await this.publishBatch(claimed);
+        const { published, failed, duplicates, transportFailed } = await this.publishBatch(claimed);
         result.published += published;
         result.failed += failed;
-        if (failed > 0 || claimed.length < this.config.events.batchSize) break;
+        result.duplicates += duplicates;
+        if (transportFailed || claimed.length < this.config.events.batchSize) break;
       }
       return result;
     } finally {
@@ -69,28 +74,35 @@ export class OutboxRelay {
     return total;
   }
 
-  private async publishBatch(events: ClaimedEvent[]): Promise<RelayResult> {
+  private async publishBatch(events: ClaimedEvent[]): Promise<RelayResult & { transportFailed: boolean }> {
     const published: string[] = [];
+    let duplicates = 0;
+    let rejected = 0;
     for (const [index, event] of events.entries()) {
       try {
-        await this.publisher.publish(subjectOf(event.type), this.encoder.encode(JSON.stringify(event.envelope)), event.id);
+        const outcome = await this.publisher.publish(subjectOf(event.type), this.encoder.encode(JSON.stringify(event.envelope)), event.id);
         published.push(event.id);
+        if (outcome.duplicate) duplicates++;
       } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const retryAt = new Date(Date.now() + retryDelayMs(event.attempts));
+        if (error instanceof EventRejectedError) {
+          // Only this event is at fault: it must not hold back the ones behind it.
+          await this.repository.scheduleRetry([event.id], retryAt, message);
+          rejected++;
+          this.logger.error(`Event ${event.id} (${event.type}) was refused by the transport (${message}); will retry`);
+          continue;
+        }
         // The transport is most likely down: stop here and retry this and the rest later.
         await this.repository.markPublished(published);
         const rest = events.slice(index);
-        const message = error instanceof Error ? error.message : String(error);
-        await this.repository.scheduleRetry(
-          rest.map((e) => e.id),
-          new Date(Date.now() + retryDelayMs(event.attempts)),
-          message,
-        );
+        await this.repository.scheduleRetry(rest.map((e) => e.id), retryAt, message);
         this.logger.warn(`Publishing ${rest.length} event(s) failed (${message}); will retry`);
-        return { published: published.length, failed: rest.length };
+        return { published: published.length, failed: rejected + rest.length, duplicates, transportFailed: true };
       }
     }
     await this.repository.markPublished(published);
-    return { published: published.length, failed: 0 };
+    return { published: published.length, failed: rejected, duplicates, transportFailed: false };
   }
 }
 

@@ -32,16 +32,20 @@ export class OutboxRepository {
    * replicas share the backlog; a relay that dies mid-batch loses its lease and the rows return.
    */
   claimDue(limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
+    // RETURNING comes back in whatever order the join produced (physical order once the planner
+    // hashes the claimed ids), so the order is restored outside the UPDATE.
     return this.prisma.$queryRaw<ClaimedEvent[]>`
-      UPDATE ota.outbox_events AS e
-         SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = e.attempts + 1
-        FROM (SELECT id FROM ota.outbox_events
-               WHERE published_at IS NULL AND next_attempt_at <= now()
-               ORDER BY created_at, id
-               LIMIT ${limit}
-               FOR UPDATE SKIP LOCKED) AS due
-       WHERE e.id = due.id
-   RETURNING e.id, e.type, e.envelope, e.attempts`;
+      WITH claimed AS (
+        UPDATE ota.outbox_events AS e
+           SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = e.attempts + 1
+          FROM (SELECT id FROM ota.outbox_events
+                 WHERE published_at IS NULL AND next_attempt_at <= now()
+                 ORDER BY created_at, id
+                 LIMIT ${limit}
+                 FOR UPDATE SKIP LOCKED) AS due
+         WHERE e.id = due.id
+     RETURNING e.id, e.type, e.envelope, e.attempts, e.created_at)
+      SELECT id, type, envelope, attempts FROM claimed ORDER BY created_at, id`;
   }
 
   async markPublished(ids: string[]): Promise<void> {

@@ -3,6 +3,11 @@ import type { TransactionClient } from '../../database/prisma.service';
 import { buildEnvelope, type EventEnvelope } from './event-envelope';
 import { OutboxRepository } from './outbox.repository';
 
+/** Dot-separated tokens that make a literal NATS subject: no wildcards, spaces or empty tokens. */
+const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+/** The width of `outbox_events.type`. */
+const MAX_EVENT_TYPE_LENGTH = 100;
+
 export interface DomainEvent<T> {
   /** e.g. `firmware.uploaded`; published on `ota_service.<type>`. */
   type: string;
@@ -19,7 +24,14 @@ export interface DomainEvent<T> {
 export class OutboxService {
   constructor(private readonly repository: OutboxRepository) {}
 
+  /**
+   * Writes the event in `tx`. Throws a plain Error for a type that cannot be published (a
+   * programming mistake), which fails the caller's transaction rather than the relay later.
+   */
   async record<T>(tx: TransactionClient, event: DomainEvent<T>): Promise<EventEnvelope<T>> {
+    if (!EVENT_TYPE.test(event.type) || event.type.length > MAX_EVENT_TYPE_LENGTH) {
+      throw new Error(`Invalid event type ${JSON.stringify(event.type)}: expected dot-separated [A-Za-z0-9_-] tokens, at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+    }
     const envelope = buildEnvelope(event.type, event.data, event.subject ?? null);
     await this.repository.insert(envelope, event.organizationId ?? null, tx);
     return envelope;
