@@ -3,11 +3,11 @@ import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/database/database-runtime';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded/embedded-postgres';
 import { migrationNames } from '../../src/database/migrations/migration-directory';
+import { withClient } from '../utils/test-database';
 
 /**
  * The database the service runs for itself when no DATABASE_URL is set: a real PostgreSQL from
@@ -174,16 +174,6 @@ describe('embedded PostgreSQL', () => {
     await stop(embedded);
   });
 });
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The postmaster of a running cluster (from its lock file) followed by its child processes. */
 async function clusterProcesses(clusterDir: string): Promise<number[]> {

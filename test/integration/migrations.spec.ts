@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { latestSnapshot, migrationNames, readSchema } from '../../src/database/migrations/migration-directory';
 import { MIGRATION_LOCK_KEY, applyMigrations, migrationStatus } from '../../src/database/migrations/migrator';
 import { diffDatamodels } from '../../src/database/migrations/schema-diff';
-import { createTestDatabase, type TestDatabase } from '../utils/test-database';
+import { createTestDatabase, type TestDatabase, withClient } from '../utils/test-database';
 
 /**
  * The drift test: `prisma/schema.prisma`, the newest migration's snapshot and the SQL of every
@@ -260,12 +260,3 @@ function queryWith(client: Client): <T>(sql: string) => Promise<T[]> {
   return async <T>(sql: string) => (await client.query(sql)).rows as T[];
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}

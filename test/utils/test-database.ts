@@ -23,14 +23,19 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-export async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl() });
+/** Runs `work` on a connection of its own to `url`, closed afterwards. */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
   } finally {
     await client.end();
   }
+}
+
+export function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(adminUrl(), work);
 }
 
 /** A migrated database of its own (`template: false` gives an empty one, for migration tests). */
