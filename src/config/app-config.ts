@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { envSchema, type Env } from './env.schema';
 
 export type Role = 'viewer' | 'operator' | 'admin' | 'service';
@@ -44,7 +44,42 @@ export interface AppConfig {
     readonly retentionHours: number;
   };
   readonly scheduler: { readonly enabled: boolean };
+  /** Base of URLs this service hands out that point back to itself (filesystem downloads). */
+  readonly publicBaseUrl: string;
+  readonly storage: {
+    readonly driver: 'filesystem' | 's3';
+    /** Root folder of the filesystem store. */
+    readonly directory: string;
+    readonly s3: {
+      readonly endpoint: string | undefined;
+      /** Endpoint put into URLs handed to devices, when they reach storage by another address. */
+      readonly publicEndpoint: string | undefined;
+      readonly region: string;
+      readonly bucket: string;
+      readonly accessKeyId: string | undefined;
+      readonly secretAccessKey: string | undefined;
+      readonly forcePathStyle: boolean;
+      readonly checksumMode: 'WHEN_REQUIRED' | 'WHEN_SUPPORTED';
+      readonly createBucket: boolean;
+      readonly partSizeBytes: number;
+      readonly uploadConcurrency: number;
+    };
+    readonly downloadUrlTtlSeconds: number;
+    /** HMAC secret of filesystem download tokens; generated under `dataDir` outside production when unset. */
+    readonly downloadUrlSecret: string | undefined;
+  };
+  readonly firmware: {
+    readonly maxBytes: number;
+    /** Accepted file name endings, lower-case, with the leading dot. */
+    readonly extensions: readonly string[];
+    readonly requireSigned: boolean;
+    /** Ed25519 public keys given in configuration, by key id (base64, raw or SPKI DER). */
+    readonly signingKeys: ReadonlyMap<string, string>;
+  };
 }
+
+/** The file name endings firmware may have, before any configured in `FIRMWARE_EXTENSIONS`. */
+export const DEFAULT_FIRMWARE_EXTENSIONS = ['.bin', '.hex', '.elf', '.tar.gz', '.zip'] as const;
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -67,6 +102,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     // Checked on the raw values too, so a production deployment with a typo elsewhere still
     // hears about its missing secrets in the same round.
     ...productionProblems(raw),
+    ...storageProblems(raw),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigValidationError(problems);
 
@@ -115,7 +151,38 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retentionHours: env.OUTBOX_RETENTION_HOURS,
     },
     scheduler: { enabled: env.SCHEDULER_ENABLED },
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    storage: {
+      // S3 when a bucket is configured, unless the driver is named explicitly.
+      driver: rawStorageDriver(raw) as 'filesystem' | 's3',
+      directory: resolve(env.STORAGE_DIR ?? join(env.DATA_DIR, 'storage')),
+      s3: {
+        endpoint: env.S3_ENDPOINT,
+        publicEndpoint: env.S3_PUBLIC_ENDPOINT,
+        region: env.S3_REGION,
+        bucket: env.S3_BUCKET ?? '',
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        checksumMode: env.S3_CHECKSUM_MODE,
+        createBucket: env.S3_CREATE_BUCKET,
+        partSizeBytes: env.S3_PART_SIZE_MB * 1024 * 1024,
+        uploadConcurrency: env.S3_UPLOAD_CONCURRENCY,
+      },
+      downloadUrlTtlSeconds: env.DOWNLOAD_URL_TTL_SECONDS,
+      downloadUrlSecret: env.DOWNLOAD_URL_SECRET,
+    },
+    firmware: {
+      maxBytes: env.FIRMWARE_MAX_BYTES,
+      extensions: [...new Set([...DEFAULT_FIRMWARE_EXTENSIONS, ...splitList(env.FIRMWARE_EXTENSIONS)].map((e) => e.toLowerCase()))],
+      requireSigned: env.REQUIRE_SIGNED_FIRMWARE,
+      signingKeys: new Map(splitList(env.FIRMWARE_SIGNING_KEYS).map((entry) => entry.split('=', 2) as [string, string])),
+    },
   };
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
 
 /** What production needs beyond well-formed values: real credentials and a real database. */
@@ -126,12 +193,30 @@ function productionProblems(raw: Record<string, string>): string[] {
     problems.push('JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production');
   }
   if (raw.DATABASE_URL === undefined) problems.push('DATABASE_URL is required when NODE_ENV=production');
+  // Replicas must agree on the secret, so production cannot rely on one generated per data folder.
+  if (rawStorageDriver(raw) === 'filesystem' && raw.DOWNLOAD_URL_SECRET === undefined) {
+    problems.push('DOWNLOAD_URL_SECRET is required when NODE_ENV=production and firmware is stored on the filesystem');
+  }
   // Off by default in production; only an explicit opt-in is refused.
   const devTokens = envSchema.shape.AUTH_DEV_TOKENS.safeParse(raw.AUTH_DEV_TOKENS);
   if (devTokens.success && devTokens.data === true) {
     problems.push('AUTH_DEV_TOKENS cannot be enabled when NODE_ENV=production');
   }
   return problems;
+}
+
+/** Settings that only make sense together. */
+function storageProblems(raw: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (rawStorageDriver(raw) === 's3' && raw.S3_BUCKET === undefined) problems.push('S3_BUCKET is required when STORAGE_DRIVER=s3');
+  if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or neither, for the default AWS credential chain)');
+  }
+  return problems;
+}
+
+function rawStorageDriver(raw: Record<string, string>): string {
+  return raw.STORAGE_DRIVER ?? (raw.S3_BUCKET === undefined ? 'filesystem' : 's3');
 }
 
 /**

@@ -63,6 +63,40 @@ export const envSchema = z.object({
   OUTBOX_RELAY_INTERVAL_MS: integer(100, 60_000).default(1000),
   OUTBOX_BATCH_SIZE: integer(1, 1000).default(100),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365).default(72),
+
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  STORAGE_DRIVER: z.enum(['filesystem', 's3']).optional(),
+  STORAGE_DIR: z.string().min(1).optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  S3_PUBLIC_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)')
+    .optional(),
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  S3_CHECKSUM_MODE: z.enum(['WHEN_REQUIRED', 'WHEN_SUPPORTED']).default('WHEN_REQUIRED'),
+  S3_CREATE_BUCKET: booleanFlag.default(false),
+  S3_PART_SIZE_MB: integer(5, 512).default(8),
+  S3_UPLOAD_CONCURRENCY: integer(1, 16).default(4),
+  DOWNLOAD_URL_TTL_SECONDS: integer(60, 7 * 24 * 3600).default(3600),
+  DOWNLOAD_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+
+  FIRMWARE_MAX_BYTES: integer(1, 64 * 1024 ** 3).default(2 * 1024 ** 3),
+  FIRMWARE_EXTENSIONS: z
+    .string()
+    .regex(/^\s*\.[A-Za-z0-9.]+(\s*,\s*\.[A-Za-z0-9.]+)*\s*$/, 'must be a comma-separated list of endings such as .img,.swu')
+    .optional(),
+  REQUIRE_SIGNED_FIRMWARE: booleanFlag.default(false),
+  FIRMWARE_SIGNING_KEYS: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9._-]{1,100}=[A-Za-z0-9+/=_-]+(\s*,\s*[A-Za-z0-9._-]{1,100}=[A-Za-z0-9+/=_-]+)*\s*$/,
+      'must be a comma-separated list of <key_id>=<base64 Ed25519 public key>',
+    )
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

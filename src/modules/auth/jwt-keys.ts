@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Logger, type Provider } from '@nestjs/common';
+import { readOrCreateSecret } from '../../common/generated-secret';
 import { APP_CONFIG, type AppConfig } from '../../config';
 
 /** The HS256 secret for bearer tokens, when there is one. RS256/ES256 keys come from the JWKS. */
@@ -30,15 +27,6 @@ export const jwtSigningSecretProvider: Provider = {
       }
       return { secret: undefined, generated: false };
     }
-    return { secret: await readOrCreateSecret(config.dataDir), generated: true };
+    return { secret: await readOrCreateSecret(config.dataDir, SECRET_FILE), generated: true };
   },
 };
-
-async function readOrCreateSecret(dataDir: string): Promise<string> {
-  const path = join(dataDir, SECRET_FILE);
-  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
-  await mkdir(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  await writeFile(path, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
