@@ -10,8 +10,10 @@ import { type AppConfig, ConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { EventsModule } from './modules/events/events.module';
+import { FirmwareModule } from './modules/firmware/firmware.module';
 import { HealthModule } from './modules/health/health.module';
 import { StatsModule } from './modules/stats/stats.module';
+import { StorageModule } from './modules/storage/storage.module';
 
 /** The whole service. Built from a validated configuration so tests can pass their own. */
 @Module({})
@@ -28,8 +30,10 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         AuthModule,
+        FirmwareModule,
         HealthModule,
         StatsModule,
+        StorageModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { type INestApplication, Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import fastifyMultipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
@@ -33,6 +34,9 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     // While closing, new requests get 503 and idle keep-alive sockets are closed at once, so a
     // rolling restart drains quickly; in-flight requests still finish.
     return503OnClosing: true,
+    // Signed download tokens (`/api/v1/downloads/:token`) carry the storage key and file name;
+    // the default limit of 100 characters per path parameter would answer them 414.
+    routerOptions: { maxParamLength: 4096 },
     forceCloseConnections: 'idle',
     rewriteUrl: (request: IncomingMessage) => (request.url ?? '/').replace(LEGACY_PREFIX, '/api/v1'),
     // Errors Fastify raises before routing (a malformed URL, say) get our error body too.
@@ -46,7 +50,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bufferLogs: true,
     bodyParser: false,
   });
-  setupApp(app, config);
+  await setupApp(app, config);
   return app;
 }
 
@@ -55,8 +59,8 @@ export function configureRoutes(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED.map((path) => ({ path, method: RequestMethod.ALL })) });
 }
 
-/** Everything about the app that is not a module: prefix, logging, hooks, docs, shutdown. */
-export function setupApp(app: NestFastifyApplication, config: AppConfig): void {
+/** Everything about the app that is not a module: prefix, logging, parsers, hooks, docs, shutdown. */
+export async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(Logger));
   configureRoutes(app);
 
@@ -64,6 +68,9 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig): void {
   // JSON endpoints only: a text body is an unsupported media type (415), not a string DTO. (Nest's
   // own body parsers, which would add form bodies, are off; Fastify parses JSON.)
   fastify.removeContentTypeParser('text/plain');
+  // Multipart bodies are parsed as streams by the routes that take them (firmware uploads), which
+  // set their own size limits; the plugin only adds the parser.
+  await app.register(fastifyMultipart, { throwFileSizeLimit: true });
   const routes = app.get(RouteCatalog);
   fastify.addHook('onRoute', (route) => {
     if (!route.url.startsWith(`/${DOCS_PATH}`)) routes.record(route.method, route.url);

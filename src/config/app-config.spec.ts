@@ -5,7 +5,7 @@ const JWT_SECRET = 'a-production-secret-of-at-least-32-chars';
 const DATABASE_URL = 'postgresql://ota:secret@db.internal:5432/ota';
 
 /** A production environment that passes every rule; tests take things away from it. */
-const production = { NODE_ENV: 'production', JWT_SECRET, DATABASE_URL };
+const production = { NODE_ENV: 'production', JWT_SECRET, DATABASE_URL, DOWNLOAD_URL_SECRET: 'a-download-url-secret-of-32-chars-or-more' };
 
 /** The problems loadConfig reports for `env`, or fails the test when it accepts it. */
 function problemsOf(env: Record<string, string>): string[] {
@@ -108,7 +108,14 @@ describe('loadConfig', () => {
       expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
         'JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production',
         'DATABASE_URL is required when NODE_ENV=production',
+        'DOWNLOAD_URL_SECRET is required when NODE_ENV=production and firmware is stored on the filesystem',
       ]);
+    });
+
+    it('requires DOWNLOAD_URL_SECRET with filesystem storage, which replicas must share, and not with S3', () => {
+      const { DOWNLOAD_URL_SECRET: _, ...env } = production;
+      expect(problemsOf(env)).toEqual(['DOWNLOAD_URL_SECRET is required when NODE_ENV=production and firmware is stored on the filesystem']);
+      expect(loadConfig({ ...env, S3_BUCKET: 'firmware' }).storage.driver).toBe('s3');
     });
   });
 
@@ -138,6 +145,7 @@ describe('loadConfig', () => {
         'PORT: must be between 0 and 65535',
         'JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production',
         'DATABASE_URL is required when NODE_ENV=production',
+        'DOWNLOAD_URL_SECRET is required when NODE_ENV=production and firmware is stored on the filesystem',
         'AUTH_DEV_TOKENS cannot be enabled when NODE_ENV=production',
       ]);
     });

@@ -129,14 +129,16 @@ describe('route walk: every route is public or protected, and the guard enforces
     expect(undeclared).toEqual([]);
   });
 
-  it('answers 401 on every protected route without credentials, and never 401/403 on public ones', async () => {
+  it('answers 401 on every protected route without credentials, and the guard never refuses a public one', async () => {
     const wrong: string[] = [];
     for (const handler of handlers) {
       for (const route of servedRoute(handler, routes)) {
         const res = await t.request(requestFor(route));
         const label = `${route.method} ${route.url} [${handler.access}] -> ${res.statusCode}`;
         if (handler.access === 'protected' && (res.statusCode !== 401 || res.json().code !== 'auth/unauthenticated')) wrong.push(label);
-        if (handler.access === 'public' && [401, 403, 500].includes(res.statusCode)) wrong.push(label);
+        // A public route may refuse bad input of its own (a download token, say); the guard may not.
+        const refusedByGuard = [401, 403].includes(res.statusCode) && String(res.json().code).startsWith('auth/');
+        if (handler.access === 'public' && (refusedByGuard || res.statusCode === 500)) wrong.push(label);
       }
     }
     expect(wrong).toEqual([]);

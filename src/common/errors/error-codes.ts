@@ -9,6 +9,8 @@ export const ErrorCode = {
   BodyTooLarge: 'request/body_too_large',
   UnsupportedMediaType: 'request/unsupported_media_type',
   BadRequest: 'request/bad_request',
+  NotMultipart: 'request/not_multipart',
+  FileTooLarge: 'request/file_too_large',
   RouteNotFound: 'route/not_found',
   MethodNotAllowed: 'route/method_not_allowed',
   RateLimited: 'request/rate_limited',
@@ -24,10 +26,37 @@ export const ErrorCode = {
   DevTokensDisabled: 'auth/dev_tokens_disabled',
   ApiKeyNotFound: 'api_key/not_found',
 
+  // firmware
+  FirmwareNotFound: 'firmware/not_found',
+  FirmwareVersionExists: 'firmware/version_exists',
+  FirmwareChecksumMismatch: 'firmware/checksum_mismatch',
+  FirmwareSizeMismatch: 'firmware/size_mismatch',
+  FirmwareBadSignature: 'firmware/bad_signature',
+  FirmwareUnsigned: 'firmware/unsigned',
+  FirmwareInUse: 'firmware/in_use',
+  FirmwareUnsupportedFileType: 'firmware/unsupported_file_type',
+  FirmwareMissingPart: 'firmware/missing_part',
+  FirmwareInvalidMetadata: 'firmware/invalid_metadata',
+  SigningKeyNotFound: 'signing_key/not_found',
+  SigningKeyExists: 'signing_key/exists',
+  SigningKeyInvalid: 'signing_key/invalid',
+  SigningKeyConfigured: 'signing_key/configured',
+  SigningKeyLimit: 'signing_key/limit_reached',
+
   // persistence
   Duplicate: 'resource/duplicate',
   NotFound: 'resource/not_found',
   Conflict: 'resource/conflict',
+
+  // object storage and signed downloads
+  StorageInvalidKey: 'storage/invalid_key',
+  StorageObjectNotFound: 'storage/object_not_found',
+  StorageInvalidRange: 'storage/invalid_range',
+  StorageUnavailable: 'storage/unavailable',
+  DownloadInvalidToken: 'download/invalid_token',
+  DownloadExpired: 'download/expired',
+  DownloadNotFound: 'download/not_found',
+  DownloadRangeNotSatisfiable: 'download/range_not_satisfiable',
 
   // dependencies and the unexpected
   DependencyUnavailable: 'dependency/unavailable',

@@ -27,28 +27,43 @@ export class RequestValidationPipe extends ValidationPipe {
     });
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const location = locationByParamType[metadata.type];
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    return this.validateAt(value, metadata, [locationByParamType[metadata.type]]);
+  }
+
+  /** Validates a value found at `location` of the request, e.g. the JSON part of a multipart body. */
+  async validateAt(value: unknown, metadata: ArgumentMetadata, location: (string | number)[]): Promise<unknown> {
     const expectsObject = typeof metadata.metatype === 'function' && this.toValidate(metadata);
     if (metadata.type === 'body' && expectsObject && !isPlainObject(value)) {
-      throw new ValidationError([{ loc: ['body'], msg: 'Input should be a JSON object', type: 'object_type' }]);
+      throw new ValidationError([{ loc: location, msg: 'Input should be a JSON object', type: 'object_type' }]);
     }
     if (metadata.type !== 'custom') {
       // PostgreSQL text and jsonb cannot hold U+0000; refused here it is a 422, not a database error.
       const withNul = pathsOfNulStrings(value, metadata.type === 'param' && metadata.data ? [metadata.data] : []);
       if (withNul.length > 0) {
-        throw new ValidationError(withNul.map((path) => ({ loc: [location, ...path], msg: 'Text must not contain NUL (U+0000) characters', type: 'string_nul' })));
+        throw new ValidationError(withNul.map((path) => ({ loc: [...location, ...path], msg: 'Text must not contain NUL (U+0000) characters', type: 'string_nul' })));
       }
     }
     try {
       return await super.transform(value, metadata);
     } catch (error) {
       if (error instanceof ValidationError) {
-        throw new ValidationError(error.errors.map((e) => ({ ...e, loc: [location, ...e.loc] })));
+        throw new ValidationError(error.errors.map((e) => ({ ...e, loc: [...location, ...e.loc] })));
       }
       throw error;
     }
   }
+}
+
+const pipe = new RequestValidationPipe();
+
+/**
+ * Validates and transforms `value` into a `metatype` instance with the same rules as request
+ * bodies, reporting problems under `location` (e.g. `["body", "metadata"]`).
+ * @throws ValidationError listing every invalid field.
+ */
+export function validateAs<T extends object>(metatype: new () => T, value: unknown, location: (string | number)[]): Promise<T> {
+  return pipe.validateAt(value, { type: 'body', metatype, data: undefined }, location) as Promise<T>;
 }
 
 function flatten(errors: ClassValidatorError[], parents: (string | number)[]): FieldError[] {

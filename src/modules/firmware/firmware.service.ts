@@ -1,0 +1,147 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { Principal } from '../../common/auth/principal';
+import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-codes';
+import { listEnvelope } from '../../common/http/pagination.dto';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { PrismaService } from '../../database/prisma.service';
+import type { Firmware } from '../../generated/prisma/client';
+import { OutboxService } from '../events/outbox.service';
+import { STORAGE, type StoragePort } from '../storage/storage.port';
+import type { FirmwareDownloadResponseDto, FirmwareListResponseDto, FirmwareResponseDto, ListFirmwareQueryDto } from './dto/firmware.dto';
+import { type FirmwareUsage, FirmwareUsageCheck } from './firmware-usage';
+import { toFirmwareResponse } from './firmware.mapper';
+import { FirmwareRepository } from './firmware.repository';
+
+/** Reading, downloading and deleting firmware; every call is scoped to one organization. */
+@Injectable()
+export class FirmwareService implements OnModuleInit {
+  private readonly logger = new Logger('Firmware');
+  private usages: FirmwareUsage[] = [];
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly repository: FirmwareRepository,
+    private readonly outbox: OutboxService,
+    private readonly discovery: DiscoveryService,
+    @Inject(STORAGE) private readonly storage: StoragePort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.usages = this.discovery
+      .getProviders({ metadataKey: FirmwareUsageCheck.KEY })
+      .map((wrapper) => wrapper.instance as FirmwareUsage);
+  }
+
+  async list(organizationId: string, query: ListFirmwareQueryDto): Promise<FirmwareListResponseDto> {
+    const filters = {
+      device_model: query.device_model ?? null,
+      manufacturer: query.manufacturer ?? null,
+      is_beta: query.is_beta ?? null,
+      is_security_update: query.is_security_update ?? null,
+    };
+    const page = await this.repository.page(
+      organizationId,
+      { deviceModel: query.device_model, manufacturer: query.manufacturer, isBeta: query.is_beta, isSecurityUpdate: query.is_security_update },
+      query.limit,
+      query.offset,
+    );
+    return listEnvelope('firmware', { items: page.items.map((row) => this.toResponse(row)), total: page.total }, query, filters);
+  }
+
+  /** @throws NotFoundError when the organization has no such firmware. */
+  async get(organizationId: string, firmwareId: string): Promise<FirmwareResponseDto> {
+    return this.toResponse(await this.require(organizationId, firmwareId));
+  }
+
+  /**
+   * A short-lived URL for the binary; each one issued is counted and recorded (who, when, and the
+   * device when a device asks).
+   * @throws NotFoundError when the organization has no such firmware.
+   */
+  async issueDownload(
+    organizationId: string,
+    firmwareId: string,
+    requester: Principal,
+    deviceId: string | null = null,
+  ): Promise<FirmwareDownloadResponseDto> {
+    const firmware = await this.require(organizationId, firmwareId);
+    const link = await this.storage.downloadUrl(firmware.storageKey, {
+      ttlSeconds: this.config.storage.downloadUrlTtlSeconds,
+      fileName: firmware.fileName,
+    });
+    await this.prisma.$transaction((tx) =>
+      this.repository.recordDownload(
+        {
+          organizationId,
+          firmwareId,
+          requestedBy: requester.id,
+          requestedByKind: requester.kind,
+          deviceId,
+          fileSize: firmware.fileSize,
+          expiresAt: link.expiresAt,
+        },
+        tx,
+      ),
+    );
+    return {
+      download_url: link.url,
+      expires_at: link.expiresAt.toISOString(),
+      checksum_md5: firmware.checksumMd5,
+      checksum_sha256: firmware.checksumSha256,
+      file_size: Number(firmware.fileSize),
+    };
+  }
+
+  /**
+   * Deletes the firmware and its binary, and emits `firmware.deleted`.
+   * @throws NotFoundError when the organization has no such firmware.
+   * @throws ConflictError while an unfinished update or campaign uses it.
+   */
+  async delete(organizationId: string, firmwareId: string, principal: Principal): Promise<FirmwareResponseDto> {
+    const deleted = await this.prisma.$transaction(async (tx) => {
+      const firmware = await this.repository.lockForDelete(organizationId, firmwareId, tx);
+      if (!firmware) throw notFound(firmwareId);
+      for (const usage of this.usages) {
+        const use = await usage.describeActiveUse(organizationId, firmwareId, tx);
+        if (use !== null) throw new ConflictError(ErrorCode.FirmwareInUse, `Firmware ${firmwareId} is in use: ${use}`);
+      }
+      await this.repository.delete(organizationId, firmwareId, tx);
+      await this.outbox.record(tx, {
+        type: 'firmware.deleted',
+        organizationId,
+        data: {
+          organization_id: organizationId,
+          firmware_id: firmwareId,
+          name: firmware.name,
+          version: firmware.version,
+          device_model: firmware.deviceModel,
+          deleted_by: principal.id,
+        },
+      });
+      return firmware;
+    });
+    // After the commit: a binary without a row is only garbage, a row without a binary would
+    // hand out URLs that fail.
+    await this.storage.delete(deleted.storageKey).catch((error: unknown) => {
+      this.logger.error(`Firmware ${firmwareId} deleted but its object ${deleted.storageKey} was not: ${(error as Error).message}`);
+    });
+    return this.toResponse(deleted);
+  }
+
+  private async require(organizationId: string, firmwareId: string): Promise<Firmware> {
+    const firmware = await this.repository.findById(organizationId, firmwareId);
+    if (!firmware) throw notFound(firmwareId);
+    return firmware;
+  }
+
+  private toResponse(row: Firmware): FirmwareResponseDto {
+    return toFirmwareResponse(row, this.config.publicBaseUrl);
+  }
+}
+
+function notFound(firmwareId: string): NotFoundError {
+  return new NotFoundError(ErrorCode.FirmwareNotFound, `Firmware ${firmwareId} not found`);
+}
