@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
+  ApiExtraModels,
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
@@ -23,6 +24,7 @@ import {
   FirmwareUploadBodyDto,
   ListFirmwareQueryDto,
 } from './dto/firmware.dto';
+import { FirmwareMetadataDto } from './dto/firmware-metadata.dto';
 import { FirmwareUploadService } from './firmware-upload.service';
 import { FirmwareService } from './firmware.service';
 
@@ -30,6 +32,7 @@ import { FirmwareService } from './firmware.service';
 const METADATA_PART_LIMIT = 256 * 1024;
 
 @ApiTags('firmware')
+@ApiExtraModels(FirmwareMetadataDto)
 @Controller('firmware')
 export class FirmwareController {
   constructor(

@@ -88,7 +88,7 @@ export class FirmwareDownloadResponseDto {
 
 /** The multipart body of an upload, for the OpenAPI document (so Swagger UI can send one). */
 export class FirmwareUploadBodyDto {
-  /** JSON object with the firmware's metadata; must come before `file`. */
+  /** JSON object with the firmware's metadata (fields: the `FirmwareMetadataDto` schema); must come before `file`. */
   @ApiProperty({ type: 'string', example: '{"name":"SmartFrame Firmware","version":"2.1.0","device_model":"SF-2024-Pro"}' })
   metadata!: string;
 
