@@ -11,7 +11,7 @@ import { readOrCreateSecret } from '../../common/generated-secret';
 import type { DependencyHealth } from '../../common/health/health-indicator';
 import type { AppConfig } from '../../config';
 import { DownloadTokenSigner } from './download-token';
-import { assertValidKey, assertValidRange, assertValidTtl, invalidRange, objectNotFound, storageUnavailable } from './storage-errors';
+import { assertValidKey, assertValidRange, assertWritable, assertValidTtl, invalidRange, objectNotFound, storageUnavailable } from './storage-errors';
 import type { ByteRange, DownloadLink, ObjectInfo, PutOptions, StoragePort, StoredObject } from './storage.port';
 
 /** Where the downloads route is served: `DownloadsController` under the global `api/v1` prefix. */
@@ -91,12 +91,8 @@ export class FilesystemStorage implements StoragePort, OnModuleInit {
   }
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<StoredObject> {
-    assertValidKey(key);
     const { signal } = options;
-    if (signal?.aborted) {
-      body.destroy();
-      throw signal.reason;
-    }
+    assertWritable(key, body, signal);
     const target = this.pathOf(key);
     const temp = join(this.tempDir, randomUUID());
     try {

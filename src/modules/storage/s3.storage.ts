@@ -17,6 +17,7 @@ import type { DependencyHealth } from '../../common/health/health-indicator';
 import type { AppConfig } from '../../config';
 import {
   assertValidKey,
+  assertWritable,
   assertValidRange,
   assertValidTtl,
   attachmentDisposition,
@@ -78,12 +79,8 @@ export class S3Storage implements StoragePort, OnModuleInit, OnModuleDestroy {
    * before this rejects; the body is destroyed so whoever feeds it stops too.
    */
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<StoredObject> {
-    assertValidKey(key);
     const { signal } = options;
-    if (signal?.aborted) {
-      body.destroy();
-      throw signal.reason;
-    }
+    assertWritable(key, body, signal);
     if (this.settings.createBucket) await this.ensureBucket().catch((error: unknown) => this.fail(body, error));
 
     const counter = new ByteCounter();

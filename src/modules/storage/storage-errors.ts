@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { BadRequestError, DependencyUnavailableError, NotFoundError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { type ByteRange, isValidStorageKey } from './storage.port';
@@ -8,6 +9,18 @@ import { type ByteRange, isValidStorageKey } from './storage.port';
 export function assertValidKey(key: string): void {
   if (!isValidStorageKey(key)) {
     throw new BadRequestError(ErrorCode.StorageInvalidKey, 'Invalid storage key: use "/"-separated segments of letters, digits, ".", "_" and "-" that do not start with "."');
+  }
+}
+
+/**
+ * What every adapter checks before writing: a valid key, and a signal not already aborted (the
+ * body is then destroyed, so whoever feeds it stops).
+ */
+export function assertWritable(key: string, body: Readable, signal: AbortSignal | undefined): void {
+  assertValidKey(key);
+  if (signal?.aborted) {
+    body.destroy();
+    throw signal.reason;
   }
 }
 
