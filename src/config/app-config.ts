@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { envSchema, type Env } from './env.schema';
 
-export type Role = 'viewer' | 'operator' | 'admin' | 'service';
+export type Role = 'viewer' | 'operator' | 'admin' | 'service' | 'device_gateway';
 
 export interface AppConfig {
   readonly env: Env['NODE_ENV'];
@@ -75,6 +75,20 @@ export interface AppConfig {
     readonly requireSigned: boolean;
     /** Ed25519 public keys given in configuration, by key id (base64, raw or SPKI DER). */
     readonly signingKeys: ReadonlyMap<string, string>;
+  };
+  readonly devices: {
+    /** Largest body of `POST /devices/import`, JSON or NDJSON. */
+    readonly importMaxBytes: number;
+    /** How often buffered last-seen times and reported versions are written, in one statement. */
+    readonly lastSeenFlushMs: number;
+    /** A platform device service to ask instead of the built-in registry; unset uses the registry. */
+    readonly directory: {
+      readonly url: string | undefined;
+      /** Sent as `Authorization: Bearer <token>` to the device service. */
+      readonly token: string | undefined;
+      readonly timeoutMs: number;
+      readonly cacheSeconds: number;
+    };
   };
 }
 
@@ -177,6 +191,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       extensions: [...new Set([...DEFAULT_FIRMWARE_EXTENSIONS, ...splitList(env.FIRMWARE_EXTENSIONS)].map((e) => e.toLowerCase()))],
       requireSigned: env.REQUIRE_SIGNED_FIRMWARE,
       signingKeys: new Map(splitList(env.FIRMWARE_SIGNING_KEYS).map((entry) => entry.split('=', 2) as [string, string])),
+    },
+    devices: {
+      importMaxBytes: env.DEVICE_IMPORT_MAX_BYTES,
+      lastSeenFlushMs: env.LAST_SEEN_FLUSH_MS,
+      directory: {
+        url: env.DEVICE_SERVICE_URL?.replace(/\/+$/, ''),
+        token: env.DEVICE_SERVICE_TOKEN,
+        timeoutMs: env.DEVICE_SERVICE_TIMEOUT_MS,
+        cacheSeconds: env.DEVICE_DIRECTORY_CACHE_SECONDS,
+      },
     },
   };
 }

@@ -97,6 +97,13 @@ export const envSchema = z.object({
       'must be a comma-separated list of <key_id>=<base64 Ed25519 public key>',
     )
     .optional(),
+
+  DEVICE_SERVICE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  DEVICE_SERVICE_TOKEN: optionalText,
+  DEVICE_SERVICE_TIMEOUT_MS: integer(100, 60_000).default(2000),
+  DEVICE_DIRECTORY_CACHE_SECONDS: integer(0, 3600).default(30),
+  DEVICE_IMPORT_MAX_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  LAST_SEEN_FLUSH_MS: integer(100, 60_000).default(5000),
 });
 
 export type Env = z.infer<typeof envSchema>;

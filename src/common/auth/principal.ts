@@ -30,6 +30,8 @@ const impliedRoles: Record<Role, readonly Role[]> = {
   operator: ['operator', 'viewer'],
   admin: ['admin', 'operator', 'viewer'],
   service: ['service', 'operator', 'viewer'],
+  // Acts for the devices of its organization on the device API, and nothing else.
+  device_gateway: ['device_gateway'],
 };
 
 /** True when any of the principal's roles includes any of `required`. */
@@ -37,7 +39,7 @@ export function hasAnyRole(principal: Principal, required: readonly Role[]): boo
   return principal.roles.some((role) => impliedRoles[role].some((implied) => required.includes(implied)));
 }
 
-export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin', 'service'];
+export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin', 'service', 'device_gateway'];
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -43,6 +43,14 @@ export const ErrorCode = {
   SigningKeyConfigured: 'signing_key/configured',
   SigningKeyLimit: 'signing_key/limit_reached',
 
+  // devices, device credentials and target selection
+  DeviceNotFound: 'device/not_found',
+  DeviceImportTooLarge: 'device/import_too_large',
+  InvalidDeviceToken: 'auth/invalid_device_token',
+  DeviceDirectoryUnavailable: 'device_directory/unavailable',
+  TargetInvalidFilter: 'target/invalid_filter',
+  TargetNoTargets: 'target/no_targets',
+
   // persistence
   Duplicate: 'resource/duplicate',
   NotFound: 'resource/not_found',
