@@ -9,11 +9,14 @@ import { ObservabilityModule } from './common/observability/observability.module
 import { type AppConfig, ConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { DeviceApiModule } from './modules/device-api/device-api.module';
+import { DevicesModule } from './modules/devices/devices.module';
 import { EventsModule } from './modules/events/events.module';
 import { FirmwareModule } from './modules/firmware/firmware.module';
 import { HealthModule } from './modules/health/health.module';
 import { StatsModule } from './modules/stats/stats.module';
 import { StorageModule } from './modules/storage/storage.module';
+import { TargetingModule } from './modules/targeting/targeting.module';
 
 /** The whole service. Built from a validated configuration so tests can pass their own. */
 @Module({})
@@ -30,10 +33,13 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         AuthModule,
+        DevicesModule,
+        DeviceApiModule,
         FirmwareModule,
         HealthModule,
         StatsModule,
         StorageModule,
+        TargetingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

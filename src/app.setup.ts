@@ -11,6 +11,7 @@ import { MetricsService } from './common/observability/metrics.service';
 import { registerHttpObservability } from './common/observability/http-observability';
 import { generateRequestId } from './common/observability/request-id';
 import type { AppConfig } from './config';
+import { registerDeviceImportBodies } from './modules/devices/import/device-import-body';
 import { RouteCatalog } from './modules/stats/route-catalog';
 import { DOCS_PATH, setupOpenApi } from './openapi';
 
@@ -68,6 +69,7 @@ export async function setupApp(app: NestFastifyApplication, config: AppConfig): 
   // JSON endpoints only: a text body is an unsupported media type (415), not a string DTO. (Nest's
   // own body parsers, which would add form bodies, are off; Fastify parses JSON.)
   fastify.removeContentTypeParser('text/plain');
+  registerDeviceImportBodies(fastify, config);
   // Multipart bodies are parsed as streams by the routes that take them (firmware uploads), which
   // set their own size limits; the plugin only adds the parser.
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });

@@ -8,7 +8,10 @@ Authenticate with one of:
 - \`Authorization: Bearer <jwt>\` (HS256 shared secret or RS256/ES256 via JWKS; in development,
   get one from \`POST /api/v1/auth/dev-token\`),
 - \`X-API-Key: <key>\` (created by an admin, scoped to an organization and a role),
-- \`X-Internal-Service: true\` with \`X-Internal-Service-Secret\` for service-to-service calls.
+- \`X-Internal-Service: true\` with \`X-Internal-Service-Secret\` for service-to-service calls,
+- \`Authorization: Device <device_token>\` on the device API (\`/api/v1/device-api/...\`): a device
+  acts for itself only; an API key with the role \`device_gateway\` acts for any device of its
+  organization there.
 
 Every route is also served under the \`/api/v1/ota\` prefix. Errors are
 \`{"detail", "code", "request_id"}\`, with \`errors: [{loc, msg, type}]\` on 422.`;
@@ -24,6 +27,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'X-Internal-Service-Secret', description: 'Send with `X-Internal-Service: true`' },
       'internal_service',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description:
+          'Send `Authorization: Device <device_token>`. The token is issued when a device is registered ' +
+          '(`POST /api/v1/devices`) or rotated (`POST /api/v1/devices/{device_id}/token`); it identifies one device.',
+      },
+      'device',
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {

@@ -145,8 +145,11 @@ describe('API keys', () => {
       const admin = await createKey(adminA, apiKeyRequest({ role: 'admin' }));
       const operator = await createKey(adminA, apiKeyRequest({ role: 'operator' }));
       const viewer = await createKey(adminA, apiKeyRequest({ role: 'viewer' }));
+      // A gateway key acts for devices on the device API only (see device-auth.e2e-spec.ts).
+      const gateway = await createKey(adminA, apiKeyRequest({ role: 'device_gateway' }));
+      expect(gateway.role).toBe('device_gateway');
       expect((await list(apiKeyHeader(admin.key))).statusCode).toBe(200);
-      for (const key of [operator.key, viewer.key]) {
+      for (const key of [operator.key, viewer.key, gateway.key]) {
         const res = await list(apiKeyHeader(key));
         expect(res.statusCode).toBe(403);
         expect(res.json().code).toBe('auth/forbidden');

@@ -47,7 +47,11 @@ describe('OpenAPI document', () => {
         expect([where, operation.security]).toEqual([where, undefined]);
         continue;
       }
-      expect([where, operation.security]).toEqual([where, [{ bearer: [] }, { api_key: [] }, { internal_service: [] }]]);
+      // Device routes (`@DeviceAuth()`) take a device token or a device_gateway API key.
+      const credentials = path.startsWith('/api/v1/device-api/')
+        ? [{ device: [] }, { api_key: [] }]
+        : [{ bearer: [] }, { api_key: [] }, { internal_service: [] }];
+      expect([where, operation.security]).toEqual([where, credentials]);
       expect([where, '401' in operation.responses && '403' in operation.responses]).toEqual([where, true]);
     }
   });

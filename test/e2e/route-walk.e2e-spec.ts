@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { APP_FILTER, APP_GUARD, DiscoveryModule, DiscoveryService, MetadataScanner, NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HTTPMethods } from 'fastify';
-import { Auth, IS_PUBLIC_KEY, Public, REQUIRED_ROLES_KEY } from '../../src/common/auth/auth.decorators';
+import { Auth, DEVICE_AUTH_KEY, IS_PUBLIC_KEY, Public, REQUIRED_ROLES_KEY } from '../../src/common/auth/auth.decorators';
 import { AuthenticationGuard } from '../../src/common/auth/authentication.guard';
 import { AllExceptionsFilter } from '../../src/common/errors/all-exceptions.filter';
 import { type CatalogRoute, RouteCatalog } from '../../src/modules/stats/route-catalog';
@@ -38,12 +38,14 @@ function normalize(path: string): string {
 /**
  * How a handler is marked: the most specific level (handler, then controller) that carries a
  * marker decides; both markers on the same level are ambiguous, none anywhere is unmarked.
+ * `@Auth(...)` and `@DeviceAuth()` both protect.
  */
 function accessOf(reflector: Reflector, handler: Function, controller: Function): Access {
   for (const target of [handler, controller]) {
     const roles = reflector.get<unknown[] | undefined>(REQUIRED_ROLES_KEY, target);
     const isPublic = reflector.get<boolean | undefined>(IS_PUBLIC_KEY, target) === true;
-    const hasRoles = Array.isArray(roles) && roles.length > 0;
+    const deviceParam = reflector.get<string | undefined>(DEVICE_AUTH_KEY, target);
+    const hasRoles = (Array.isArray(roles) && roles.length > 0) || typeof deviceParam === 'string';
     if (hasRoles && isPublic) return 'ambiguous';
     if (hasRoles) return 'protected';
     if (isPublic) return 'public';

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Role } from '../../config';
 import { ErrorCode } from '../errors/error-codes';
 import { ForbiddenError } from '../errors/domain-error';
@@ -8,6 +8,8 @@ import type { Principal } from './principal';
 
 export const IS_PUBLIC_KEY = 'auth:public';
 export const REQUIRED_ROLES_KEY = 'auth:roles';
+/** Marks a device-facing route; the value is the name of the path parameter holding the device id. */
+export const DEVICE_AUTH_KEY = 'auth:device';
 
 /** Opens a route to anonymous callers; everything else needs credentials. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC_KEY, true);
@@ -24,6 +26,26 @@ export function Auth(...roles: [Role, ...Role[]]): MethodDecorator & ClassDecora
     ApiSecurity('internal_service'),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials', type: ErrorResponseDto }),
     ApiForbiddenResponse({ description: `Requires role: ${roles.join(' or ')}`, type: ErrorResponseDto }),
+  );
+}
+
+/**
+ * A device-facing route addressing one device through the path parameter `param`: a device
+ * (`Authorization: Device <token>`) may call it for itself only, an API key with the role
+ * `device_gateway` for any device of its organization (the route's own lookup answers 404 for a
+ * device of another organization). Everyone else, users and other keys included, gets 403.
+ */
+export function DeviceAuth(param = 'device_id'): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(DEVICE_AUTH_KEY, param),
+    ApiSecurity('device'),
+    ApiSecurity('api_key'),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid device token or API key', type: ErrorResponseDto }),
+    ApiForbiddenResponse({
+      description: 'Not this device: another device\'s token, or credentials that are neither a device token nor a device_gateway API key',
+      type: ErrorResponseDto,
+    }),
+    ApiNotFoundResponse({ description: 'No such device in the organization', type: ErrorResponseDto }),
   );
 }
 

@@ -4,14 +4,14 @@ import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../config';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-codes';
-import { IS_PUBLIC_KEY, REQUIRED_ROLES_KEY } from './auth.decorators';
+import { DEVICE_AUTH_KEY, IS_PUBLIC_KEY, REQUIRED_ROLES_KEY } from './auth.decorators';
 import { type Authenticator, CredentialAuthenticator } from './authenticator';
 import { hasAnyRole, type Principal } from './principal';
 
 /**
  * The global guard: every route needs credentials unless marked `@Public()`, and `@Auth(...)`
- * roles are enforced here. Missing or bad credentials are 401; a known caller without the role
- * is 403.
+ * roles and `@DeviceAuth()` are enforced here. Missing or bad credentials are 401; a known
+ * caller without the role, or not allowed to act for the device, is 403.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate, OnModuleInit {
@@ -42,11 +42,18 @@ export class AuthenticationGuard implements CanActivate, OnModuleInit {
     if (!authenticator) {
       throw new UnauthenticatedError(
         ErrorCode.Unauthenticated,
-        'Authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>"',
+        'Authentication required: send "Authorization: Bearer <token>", "X-API-Key: <key>" or "Authorization: Device <token>"',
       );
     }
     const principal = await authenticator.authenticate(request, context);
     request.principal = principal;
+
+    const deviceParam = this.reflector.getAllAndOverride<string | undefined>(DEVICE_AUTH_KEY, targets);
+    if (deviceParam !== undefined) {
+      const deviceId = (request.params as Record<string, string | undefined> | undefined)?.[deviceParam];
+      assertMayActForDevice(principal, deviceId);
+      return true;
+    }
 
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES_KEY, targets) ?? [];
     if (required.length > 0 && !hasAnyRole(principal, required)) {
@@ -62,8 +69,22 @@ export class AuthenticationGuard implements CanActivate, OnModuleInit {
   private isPublic(targets: Function[]): boolean {
     for (const target of targets) {
       if (this.reflector.get<Role[] | undefined>(REQUIRED_ROLES_KEY, target) !== undefined) return false;
+      if (this.reflector.get<string | undefined>(DEVICE_AUTH_KEY, target) !== undefined) return false;
       if (this.reflector.get<boolean | undefined>(IS_PUBLIC_KEY, target) === true) return true;
     }
     return false;
   }
+}
+
+/**
+ * A device acts only for itself; a `device_gateway` API key for any device of its organization
+ * (whether that device exists there is the route's 404 to give). Nobody else acts for devices.
+ */
+function assertMayActForDevice(principal: Principal, deviceId: string | undefined): void {
+  if (principal.kind === 'device') {
+    if (deviceId !== undefined && principal.id === deviceId) return;
+    throw new ForbiddenError(ErrorCode.Forbidden, 'A device token acts only for its own device');
+  }
+  if (principal.kind === 'api_key' && principal.roles.includes('device_gateway')) return;
+  throw new ForbiddenError(ErrorCode.Forbidden, 'This route is for devices: send a device token or a device_gateway API key');
 }

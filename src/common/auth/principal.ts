@@ -2,8 +2,8 @@ import type { Role } from '../../config';
 
 /** Who is calling, however they proved it. Attached to the request by the global guard. */
 export interface Principal {
-  kind: 'user' | 'api_key' | 'service';
-  /** User id (`sub`), API key id, or calling service name. */
+  kind: 'user' | 'api_key' | 'service' | 'device';
+  /** User id (`sub`), API key id, calling service name, or the device's `device_id`. */
   id: string;
   /** Null for tokens without an organization; such callers cannot touch organization data. */
   organizationId: string | null;

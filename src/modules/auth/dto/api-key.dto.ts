@@ -4,8 +4,12 @@ import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Length, MaxDate, MinDate
 import { BooleanQuery } from '../../../common/http/boolean-query';
 import { ListMetaDto, PaginationQueryDto } from '../../../common/http/pagination.dto';
 
-export const API_KEY_ROLES = ['viewer', 'operator', 'admin'] as const;
+/** `device_gateway` keys act for any device of their organization on the device API, and nothing else. */
+export const API_KEY_ROLES = ['viewer', 'operator', 'admin', 'device_gateway'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+/** Roles a person (a bearer token) can hold; `device_gateway` belongs to keys of gateways only. */
+export const USER_ROLES = ['viewer', 'operator', 'admin'] as const satisfies readonly ApiKeyRole[];
+export type UserRole = (typeof USER_ROLES)[number];
 /** Later dates fit PostgreSQL but not JavaScript's Date or ISO-8601 output, so they could not be read back. */
 const LATEST_EXPIRY = new Date('9999-12-31T23:59:59.999Z');
 
@@ -15,7 +19,10 @@ export class CreateApiKeyDto {
   @Length(1, 100)
   name!: string;
 
-  /** What the key may do. */
+  /**
+   * What the key may do: `viewer` reads, `operator` also writes, `admin` also manages keys;
+   * `device_gateway` acts for any device of the organization on the device API only.
+   */
   @ApiProperty({ enum: API_KEY_ROLES, example: 'operator' })
   @IsIn(API_KEY_ROLES)
   role!: ApiKeyRole;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { API_KEY_ROLES, type ApiKeyRole } from './api-key.dto';
+import { USER_ROLES, type UserRole } from './api-key.dto';
 
 export const DEV_TOKEN_MAX_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -20,10 +20,10 @@ export class DevTokenRequestDto {
   organization_id?: string;
 
   /** Role of the token; `admin` when omitted (development only). */
-  @ApiProperty({ enum: API_KEY_ROLES, required: false })
+  @ApiProperty({ enum: USER_ROLES, required: false })
   @IsOptional()
-  @IsIn(API_KEY_ROLES)
-  role?: ApiKeyRole;
+  @IsIn(USER_ROLES)
+  role?: UserRole;
 
   /** Lifetime in seconds. */
   @IsOptional()

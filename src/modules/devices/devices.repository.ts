@@ -1,0 +1,320 @@
+import { Injectable } from '@nestjs/common';
+import type semver from 'semver';
+import { firmwareVersionKey, hardwareVersionKey } from '../../common/versions/version-key';
+import { versionRangeCondition } from '../../common/versions/version-range-sql';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { type Device, Prisma } from '../../generated/prisma/client';
+import type { DeviceCollections, DeviceRecord } from './device-input';
+
+export interface DeviceListFilters {
+  deviceType?: string;
+  deviceModel?: string;
+  group?: string;
+  tag?: string;
+  firmwareRange?: semver.Range;
+  /** Prefix of `device_id`. */
+  idPrefix?: string;
+}
+
+export interface DeviceGroupCount {
+  name: string;
+  deviceCount: number;
+}
+
+/** The latest report of one device, waiting to be written. */
+export interface LastSeenEntry {
+  organizationId: string;
+  deviceId: string;
+  seenAt: Date;
+  /** Null when the device reported none. */
+  firmwareVersion: string | null;
+}
+
+export interface UpsertCounts {
+  created: number;
+  updated: number;
+}
+
+/** The columns of a device, named as Prisma names the fields of `Device`. */
+const DEVICE_COLUMNS = Prisma.raw(`d.organization_id AS "organizationId", d.device_id AS "deviceId", d.device_type AS "deviceType",
+  d.device_model AS "deviceModel", d.manufacturer, d.hardware_version AS "hardwareVersion",
+  d.hardware_version_key AS "hardwareVersionKey", d.firmware_version AS "firmwareVersion",
+  d.firmware_version_key AS "firmwareVersionKey", COALESCE(d.groups, '{}') AS groups, COALESCE(d.tags, '{}') AS tags,
+  d.attributes, d.token_hash AS "tokenHash", d.token_issued_at AS "tokenIssuedAt", d.last_seen_at AS "lastSeenAt",
+  d.created_at AS "createdAt", d.updated_at AS "updatedAt"`);
+
+/**
+ * The record shape of a bulk write: the fields of {@link DeviceRecord} plus the version keys.
+ * Lists come as array literals and attributes as json, cast after: PostgreSQL reads those about
+ * twice as fast as JSON arrays into `text[]` and objects into `jsonb` inside the record set.
+ */
+const RECORDSET = Prisma.raw(`v(device_id text, device_type text, device_model text, manufacturer text,
+  hardware_version text, hardware_version_key bytea, firmware_version text, firmware_version_key bytea,
+  groups text, tags text, attributes json)`);
+
+/** Which of the replaceable collections the rows of one upsert statement carry. */
+interface GivenCollections {
+  groups: boolean;
+  tags: boolean;
+  attributes: boolean;
+}
+
+@Injectable()
+export class DevicesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(organizationId: string, deviceId: string, tx: TransactionClient = this.prisma): Promise<Device | null> {
+    return tx.device.findUnique({ where: { organizationId_deviceId: { organizationId, deviceId } } });
+  }
+
+  findByTokenHash(tokenHash: string, tx: TransactionClient = this.prisma): Promise<Device | null> {
+    return tx.device.findUnique({ where: { tokenHash } });
+  }
+
+  /**
+   * Creates the device, or updates the given fields of the existing one, in one statement (so
+   * two registrations of the same id cannot both create). A new device gets `tokenHash`; an
+   * existing one keeps its token.
+   */
+  async upsert(
+    organizationId: string,
+    record: DeviceRecord,
+    tokenHash: string,
+    tx: TransactionClient = this.prisma,
+  ): Promise<{ device: Device; created: boolean }> {
+    const given = { groups: record.groups !== null, tags: record.tags !== null, attributes: record.attributes !== null };
+    const [row] = await tx.$queryRaw<(Device & { created: boolean })[]>`
+      ${upsertStatement(organizationId, [record], given, tokenHash, new VersionKeys())}
+      RETURNING ${DEVICE_COLUMNS}, (d.xmax = 0) AS created`;
+    const { created, ...device } = row;
+    return { device, created };
+  }
+
+  /**
+   * Creates or updates many devices with one statement per distinct combination of given
+   * collections (normally one). The ids must be distinct: a statement cannot touch a row twice.
+   * New devices get no token.
+   */
+  async upsertMany(organizationId: string, records: DeviceRecord[], tx: TransactionClient): Promise<UpsertCounts> {
+    const counts: UpsertCounts = { created: 0, updated: 0 };
+    const keys = new VersionKeys();
+    for (const [mask, group] of groupByGivenCollections(records)) {
+      const given = { groups: (mask & 1) !== 0, tags: (mask & 2) !== 0, attributes: (mask & 4) !== 0 };
+      const [row] = await tx.$queryRaw<{ created: number; updated: number }[]>`
+        WITH written AS (
+          ${upsertStatement(organizationId, group, given, null, keys)}
+          RETURNING (d.xmax = 0) AS created
+        )
+        SELECT count(*) FILTER (WHERE created)::int AS created, count(*) FILTER (WHERE NOT created)::int AS updated FROM written`;
+      counts.created += row.created;
+      counts.updated += row.updated;
+    }
+    return counts;
+  }
+
+  /** Replaces the token; null when the organization has no such device. */
+  async replaceToken(organizationId: string, deviceId: string, tokenHash: string, tx: TransactionClient = this.prisma): Promise<Device | null> {
+    const [row] = await tx.$queryRaw<Device[]>`
+      UPDATE ota.devices d SET token_hash = ${tokenHash}, token_issued_at = now(), updated_at = now()
+      WHERE d.organization_id = ${organizationId} AND d.device_id = ${deviceId}
+      RETURNING ${DEVICE_COLUMNS}`;
+    return row ?? null;
+  }
+
+  /** Replaces the given collections; null when the organization has no such device. */
+  async updateCollections(
+    organizationId: string,
+    deviceId: string,
+    collections: DeviceCollections,
+    tx: TransactionClient = this.prisma,
+  ): Promise<Device | null> {
+    const sets = [Prisma.sql`updated_at = now()`];
+    if (collections.groups !== null) sets.push(Prisma.sql`groups = ${collections.groups}::text[]`);
+    if (collections.tags !== null) sets.push(Prisma.sql`tags = ${collections.tags}::text[]`);
+    if (collections.attributes !== null) sets.push(Prisma.sql`attributes = ${JSON.stringify(collections.attributes)}::jsonb`);
+    const [row] = await tx.$queryRaw<Device[]>`
+      UPDATE ota.devices d SET ${Prisma.join(sets, ', ')}
+      WHERE d.organization_id = ${organizationId} AND d.device_id = ${deviceId}
+      RETURNING ${DEVICE_COLUMNS}`;
+    return row ?? null;
+  }
+
+  /** Locks the row until the transaction ends, so nothing works on the device while it is deleted. */
+  async lockForDelete(organizationId: string, deviceId: string, tx: TransactionClient): Promise<Device | null> {
+    const [row] = await tx.$queryRaw<Device[]>`
+      SELECT ${DEVICE_COLUMNS} FROM ota.devices d
+      WHERE d.organization_id = ${organizationId} AND d.device_id = ${deviceId} FOR UPDATE`;
+    return row ?? null;
+  }
+
+  async delete(organizationId: string, deviceId: string, tx: TransactionClient): Promise<void> {
+    await tx.$executeRaw`DELETE FROM ota.devices WHERE organization_id = ${organizationId} AND device_id = ${deviceId}`;
+  }
+
+  /** One page, newest first (ties by id), with the total for the envelope. */
+  async page(organizationId: string, filters: DeviceListFilters, limit: number, offset: number): Promise<{ items: Device[]; total: number }> {
+    const where = Prisma.join(listConditions(organizationId, filters), ' AND ');
+    const [items, [{ total }]] = await this.prisma.$transaction([
+      this.prisma.$queryRaw<Device[]>`
+        SELECT ${DEVICE_COLUMNS} FROM ota.devices d WHERE ${where}
+        ORDER BY d.created_at DESC, d.device_id ASC LIMIT ${limit} OFFSET ${offset}`,
+      this.prisma.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM ota.devices d WHERE ${where}`,
+    ]);
+    return { items, total };
+  }
+
+  /**
+   * Writes many devices' last-seen times (never moving one back) and reported firmware versions
+   * (with their keys) in one statement. Devices that no longer exist are skipped.
+   */
+  async recordLastSeen(entries: LastSeenEntry[], tx: TransactionClient = this.prisma): Promise<void> {
+    const keys = new Map<string, string | null>();
+    const organizations: string[] = [];
+    const deviceIds: string[] = [];
+    const seenAt: string[] = [];
+    const versions: (string | null)[] = [];
+    const versionKeys: (string | null)[] = [];
+    for (const entry of entries) {
+      organizations.push(entry.organizationId);
+      deviceIds.push(entry.deviceId);
+      seenAt.push(entry.seenAt.toISOString());
+      versions.push(entry.firmwareVersion);
+      let key = entry.firmwareVersion === null ? null : keys.get(entry.firmwareVersion);
+      if (key === undefined) {
+        key = firmwareVersionKey(entry.firmwareVersion)?.toString('hex') ?? null;
+        keys.set(entry.firmwareVersion as string, key);
+      }
+      versionKeys.push(key);
+    }
+    await tx.$executeRaw`
+      UPDATE ota.devices d SET
+        last_seen_at = GREATEST(d.last_seen_at, v.seen_at),
+        firmware_version = COALESCE(v.firmware_version, d.firmware_version),
+        firmware_version_key = CASE WHEN v.firmware_version IS NULL THEN d.firmware_version_key ELSE decode(v.firmware_version_key, 'hex') END,
+        updated_at = CASE WHEN v.firmware_version IS DISTINCT FROM d.firmware_version AND v.firmware_version IS NOT NULL THEN now() ELSE d.updated_at END
+      FROM unnest(${organizations}::text[], ${deviceIds}::text[], ${seenAt}::timestamptz[], ${versions}::text[], ${versionKeys}::text[])
+        AS v(organization_id, device_id, seen_at, firmware_version, firmware_version_key)
+      WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id`;
+  }
+
+  /** Every group used in the organization with its number of devices, by name. */
+  groupCounts(organizationId: string): Promise<DeviceGroupCount[]> {
+    return this.prisma.$queryRaw<DeviceGroupCount[]>`
+      SELECT g.name, count(*)::int AS "deviceCount"
+      FROM ota.devices d CROSS JOIN LATERAL unnest(d.groups) AS g(name)
+      WHERE d.organization_id = ${organizationId}
+      GROUP BY g.name ORDER BY g.name COLLATE "C"`;
+  }
+}
+
+/**
+ * `INSERT … SELECT … FROM json_to_recordset(…) ON CONFLICT DO UPDATE` for `records`, all carrying
+ * the collections in `given`. Scalars not given (null) keep their stored value; a version that is
+ * written brings its key along (null when it does not parse). The caller adds `RETURNING`.
+ */
+function upsertStatement(
+  organizationId: string,
+  records: DeviceRecord[],
+  given: GivenCollections,
+  tokenHash: string | null,
+  keys: VersionKeys,
+): Prisma.Sql {
+  const rows = keys.recordSetJson(records);
+  const updates = [
+    Prisma.sql`device_type = COALESCE(EXCLUDED.device_type, d.device_type)`,
+    Prisma.sql`device_model = COALESCE(EXCLUDED.device_model, d.device_model)`,
+    Prisma.sql`manufacturer = COALESCE(EXCLUDED.manufacturer, d.manufacturer)`,
+    Prisma.sql`hardware_version = COALESCE(EXCLUDED.hardware_version, d.hardware_version)`,
+    Prisma.sql`hardware_version_key = CASE WHEN EXCLUDED.hardware_version IS NULL THEN d.hardware_version_key ELSE EXCLUDED.hardware_version_key END`,
+    Prisma.sql`firmware_version = COALESCE(EXCLUDED.firmware_version, d.firmware_version)`,
+    Prisma.sql`firmware_version_key = CASE WHEN EXCLUDED.firmware_version IS NULL THEN d.firmware_version_key ELSE EXCLUDED.firmware_version_key END`,
+    ...(given.groups ? [Prisma.sql`groups = EXCLUDED.groups`] : []),
+    ...(given.tags ? [Prisma.sql`tags = EXCLUDED.tags`] : []),
+    ...(given.attributes ? [Prisma.sql`attributes = EXCLUDED.attributes`] : []),
+    Prisma.sql`updated_at = now()`,
+  ];
+  return Prisma.sql`
+    INSERT INTO ota.devices AS d (organization_id, device_id, device_type, device_model, manufacturer,
+      hardware_version, hardware_version_key, firmware_version, firmware_version_key, groups, tags, attributes,
+      token_hash, token_issued_at, created_at, updated_at)
+    SELECT ${organizationId}, v.device_id, v.device_type, v.device_model, v.manufacturer,
+      v.hardware_version, v.hardware_version_key, v.firmware_version, v.firmware_version_key,
+      COALESCE(v.groups::text[], '{}'), COALESCE(v.tags::text[], '{}'), COALESCE(v.attributes::jsonb, '{}'),
+      ${tokenHash}::char(64), ${tokenHash === null ? Prisma.sql`NULL` : Prisma.sql`now()`}, now(), now()
+    FROM json_to_recordset(${rows}::json) AS ${RECORDSET}
+    ON CONFLICT (organization_id, device_id) DO UPDATE SET ${Prisma.join(updates, ', ')}`;
+}
+
+/** Version sort keys, computed once per distinct version: a fleet runs few versions. */
+class VersionKeys {
+  private readonly firmware = new Map<string, string | null>();
+  private readonly hardware = new Map<string, string | null>();
+
+  /** The records as the JSON of the statement's record set, with the keys of their versions. */
+  recordSetJson(records: DeviceRecord[]): string {
+    return JSON.stringify(
+      records.map((record) => ({
+        device_id: record.device_id,
+        device_type: record.device_type,
+        device_model: record.device_model,
+        manufacturer: record.manufacturer,
+        hardware_version: record.hardware_version,
+        hardware_version_key: record.hardware_version === null ? null : this.key(this.hardware, record.hardware_version, hardwareVersionKey),
+        firmware_version: record.firmware_version,
+        firmware_version_key: record.firmware_version === null ? null : this.key(this.firmware, record.firmware_version, firmwareVersionKey),
+        groups: record.groups === null ? null : arrayLiteral(record.groups),
+        tags: record.tags === null ? null : arrayLiteral(record.tags),
+        attributes: record.attributes,
+      })),
+    );
+  }
+
+  /** The key in bytea's text form (`\x…`), or null when the version has none. */
+  private key(cache: Map<string, string | null>, version: string, compute: (version: string) => Buffer | null): string | null {
+    let key = cache.get(version);
+    if (key === undefined) {
+      const bytes = compute(version);
+      key = bytes === null ? null : `\\x${bytes.toString('hex')}`;
+      cache.set(version, key);
+    }
+    return key;
+  }
+}
+
+/** A PostgreSQL array literal of texts: each item quoted, `"` and `\` escaped. */
+function arrayLiteral(items: string[]): string {
+  let literal = '{';
+  for (let index = 0; index < items.length; index += 1) {
+    const item = items[index];
+    literal += `${index === 0 ? '' : ','}"${/["\\]/.test(item) ? item.replace(/["\\]/g, '\\$&') : item}"`;
+  }
+  return `${literal}}`;
+}
+
+/** Records by which collections they carry, as a bit mask (groups 1, tags 2, attributes 4). */
+function groupByGivenCollections(records: DeviceRecord[]): Map<number, DeviceRecord[]> {
+  const groups = new Map<number, DeviceRecord[]>();
+  for (const record of records) {
+    const mask = (record.groups !== null ? 1 : 0) | (record.tags !== null ? 2 : 0) | (record.attributes !== null ? 4 : 0);
+    const group = groups.get(mask);
+    if (group) group.push(record);
+    else groups.set(mask, [record]);
+  }
+  return groups;
+}
+
+function listConditions(organizationId: string, filters: DeviceListFilters): Prisma.Sql[] {
+  const conditions = [Prisma.sql`d.organization_id = ${organizationId}`];
+  if (filters.deviceType !== undefined) conditions.push(Prisma.sql`d.device_type = ${filters.deviceType}`);
+  if (filters.deviceModel !== undefined) conditions.push(Prisma.sql`d.device_model = ${filters.deviceModel}`);
+  if (filters.group !== undefined) conditions.push(Prisma.sql`d.groups @> ARRAY[${filters.group}]::text[]`);
+  if (filters.tag !== undefined) conditions.push(Prisma.sql`d.tags @> ARRAY[${filters.tag}]::text[]`);
+  if (filters.firmwareRange !== undefined) conditions.push(versionRangeCondition(filters.firmwareRange, Prisma.raw('d.firmware_version_key')));
+  if (filters.idPrefix !== undefined) conditions.push(Prisma.sql`d.device_id LIKE ${`${escapeLike(filters.idPrefix)}%`} ESCAPE '\\'`);
+  return conditions;
+}
+
+/** `%`, `_` and the escape character itself match literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

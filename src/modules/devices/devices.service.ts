@@ -1,0 +1,154 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type semver from 'semver';
+import type { Principal } from '../../common/auth/principal';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-codes';
+import { listEnvelope } from '../../common/http/pagination.dto';
+import { InvalidVersionRangeError, parseVersionRange } from '../../common/versions/version-range-sql';
+import { PrismaService } from '../../database/prisma.service';
+import { OutboxService } from '../events/outbox.service';
+import { DeviceDeletionHook, type DeviceDeletionListener } from './device-deletion-hook';
+import type { DeviceCollections, DeviceRecord } from './device-input';
+import { DEVICE_TOKEN_PREFIX, generateDeviceToken, hashDeviceToken } from './device-token';
+import { toDeviceResponse } from './device.mapper';
+import { DevicesRepository } from './devices.repository';
+import type {
+  DeviceGroupListResponseDto,
+  DeviceListResponseDto,
+  DeviceRegistrationResponseDto,
+  DeviceResponseDto,
+  DeviceTokenResponseDto,
+  ListDevicesQueryDto,
+} from './dto/device.dto';
+
+/** The device registry of one organization per call: registration, tokens, reads, deletion. */
+@Injectable()
+export class DevicesService implements OnModuleInit {
+  private deletionListeners: DeviceDeletionListener[] = [];
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly repository: DevicesRepository,
+    private readonly outbox: OutboxService,
+    private readonly discovery: DiscoveryService,
+  ) {}
+
+  onModuleInit(): void {
+    this.deletionListeners = this.discovery
+      .getProviders({ metadataKey: DeviceDeletionHook.KEY })
+      .map((wrapper) => wrapper.instance as DeviceDeletionListener);
+  }
+
+  /**
+   * Registers a device, or updates the given fields of an existing one. A new device gets a
+   * token, returned once in `device_token`; an existing one keeps its token.
+   */
+  async register(organizationId: string, record: DeviceRecord): Promise<{ device: DeviceRegistrationResponseDto; created: boolean }> {
+    const token = generateDeviceToken();
+    const { device, created } = await this.repository.upsert(organizationId, record, hashDeviceToken(token));
+    return { device: created ? { ...toDeviceResponse(device), device_token: token } : toDeviceResponse(device), created };
+  }
+
+  /**
+   * Issues a new token; the previous one stops working at once.
+   * @throws NotFoundError when the organization has no such device.
+   */
+  async rotateToken(organizationId: string, deviceId: string): Promise<DeviceTokenResponseDto> {
+    const token = generateDeviceToken();
+    const device = await this.repository.replaceToken(organizationId, deviceId, hashDeviceToken(token));
+    if (!device) throw notFound(deviceId);
+    return { ...toDeviceResponse(device), device_token: token };
+  }
+
+  /** @throws NotFoundError when the organization has no such device. */
+  async get(organizationId: string, deviceId: string): Promise<DeviceResponseDto> {
+    const device = await this.repository.findById(organizationId, deviceId);
+    if (!device) throw notFound(deviceId);
+    return toDeviceResponse(device);
+  }
+
+  /** @throws ValidationError when `firmware_version` is not a semver range. */
+  async list(organizationId: string, query: ListDevicesQueryDto): Promise<DeviceListResponseDto> {
+    const page = await this.repository.page(
+      organizationId,
+      {
+        deviceType: query.device_type,
+        deviceModel: query.device_model,
+        group: query.group,
+        tag: query.tag,
+        firmwareRange: query.firmware_version === undefined ? undefined : firmwareRange(query.firmware_version),
+        idPrefix: query.q,
+      },
+      query.limit,
+      query.offset,
+    );
+    return listEnvelope('devices', { items: page.items.map(toDeviceResponse), total: page.total }, query, {
+      device_type: query.device_type ?? null,
+      device_model: query.device_model ?? null,
+      group: query.group ?? null,
+      tag: query.tag ?? null,
+      firmware_version: query.firmware_version ?? null,
+      q: query.q ?? null,
+    });
+  }
+
+  /**
+   * Replaces the given groups, tags and attributes.
+   * @throws NotFoundError when the organization has no such device.
+   */
+  async update(organizationId: string, deviceId: string, collections: DeviceCollections): Promise<DeviceResponseDto> {
+    const device = await this.repository.updateCollections(organizationId, deviceId, collections);
+    if (!device) throw notFound(deviceId);
+    return toDeviceResponse(device);
+  }
+
+  /**
+   * Deletes the device; in the same transaction every {@link DeviceDeletionHook} runs and
+   * `device.deleted` is recorded, so all of it happens or none.
+   * @throws NotFoundError when the organization has no such device.
+   */
+  async delete(organizationId: string, deviceId: string): Promise<DeviceResponseDto> {
+    const deleted = await this.prisma.$transaction(async (tx) => {
+      const device = await this.repository.lockForDelete(organizationId, deviceId, tx);
+      if (!device) throw notFound(deviceId);
+      for (const listener of this.deletionListeners) await listener.onDeviceDeleted(organizationId, deviceId, tx);
+      await this.repository.delete(organizationId, deviceId, tx);
+      await this.outbox.record(tx, {
+        type: 'device.deleted',
+        organizationId,
+        data: { organization_id: organizationId, device_id: deviceId },
+      });
+      return device;
+    });
+    return toDeviceResponse(deleted);
+  }
+
+  async listGroups(organizationId: string): Promise<DeviceGroupListResponseDto> {
+    const groups = await this.repository.groupCounts(organizationId);
+    return { groups: groups.map((group) => ({ name: group.name, device_count: group.deviceCount })), total: groups.length };
+  }
+
+  /**
+   * Resolves `Authorization: Device <token>` to its device.
+   * @throws UnauthenticatedError when no device has this token (unknown, or rotated away).
+   */
+  async authenticateToken(token: string): Promise<Principal> {
+    const device = token.startsWith(DEVICE_TOKEN_PREFIX) ? await this.repository.findByTokenHash(hashDeviceToken(token)) : null;
+    if (!device) throw new UnauthenticatedError(ErrorCode.InvalidDeviceToken, 'Invalid device token');
+    return { kind: 'device', id: device.deviceId, organizationId: device.organizationId, roles: [] };
+  }
+}
+
+function firmwareRange(range: string): semver.Range {
+  try {
+    return parseVersionRange(range);
+  } catch (error) {
+    if (!(error instanceof InvalidVersionRangeError)) throw error;
+    throw new ValidationError([{ loc: ['query', 'firmware_version'], msg: error.message, type: 'version_range' }]);
+  }
+}
+
+function notFound(deviceId: string): NotFoundError {
+  return new NotFoundError(ErrorCode.DeviceNotFound, `Device ${deviceId} not found`);
+}

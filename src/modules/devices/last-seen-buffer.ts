@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { DEVICE_LIMITS } from './device-input';
+import { DevicesRepository, type LastSeenEntry } from './devices.repository';
+
+/** A flush starts as soon as this many devices are waiting, whatever the interval. */
+export const LAST_SEEN_FLUSH_THRESHOLD = 5_000;
+
+export interface SeenReport {
+  /** The firmware version the device reported, if it did. */
+  firmwareVersion?: string;
+  seenAt: Date;
+}
+
+/**
+ * Records when devices were last seen (and the firmware they reported) without a database write
+ * per request: reports are kept in memory, one per device (the latest wins), and written in one
+ * statement every `LAST_SEEN_FLUSH_MS`, when {@link LAST_SEEN_FLUSH_THRESHOLD} devices wait, and
+ * when the application shuts down. A failed write keeps its entries for the next one.
+ */
+@Injectable()
+export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('LastSeen');
+  private pending = new Map<string, LastSeenEntry>();
+  private flushing: Promise<number> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly repository: DevicesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    // unref: a pending flush must not keep a finished process alive; shutdown flushes anyway.
+    this.timer = setInterval(() => void this.flushQuietly(), this.config.devices.lastSeenFlushMs).unref();
+  }
+
+  /**
+   * Flushes on shutdown. This runs in `onModuleDestroy`, before the database module disconnects
+   * in its own (modules are destroyed dependents first), so the last reports reach the database.
+   */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flushQuietly();
+  }
+
+  /** Devices waiting to be written. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  record(organizationId: string, deviceId: string, report: SeenReport): void {
+    // A version the column cannot hold would fail every flush of the batch; it is not kept.
+    const version = report.firmwareVersion;
+    const firmwareVersion =
+      version !== undefined && version.length > 0 && version.length <= DEVICE_LIMITS.versionMaxLength && !version.includes('\u0000') ? version : null;
+    const key = `${organizationId}\u0000${deviceId}`;
+    const existing = this.pending.get(key);
+    if (existing === undefined) {
+      this.pending.set(key, { organizationId, deviceId, seenAt: report.seenAt, firmwareVersion });
+    } else {
+      mergeInto(existing, report.seenAt, firmwareVersion);
+    }
+    if (this.pending.size >= LAST_SEEN_FLUSH_THRESHOLD && this.flushing === null) void this.flushQuietly();
+  }
+
+  /**
+   * Writes everything recorded so far (waiting for a flush already under way first) and returns
+   * how many devices were written.
+   * @throws the database error when the write fails; the entries are then kept for the next flush.
+   */
+  async flush(): Promise<number> {
+    while (this.flushing !== null) await this.flushing.catch(() => undefined);
+    if (this.pending.size === 0) return 0;
+    const batch = this.pending;
+    this.pending = new Map();
+    const write = this.write(batch);
+    this.flushing = write;
+    try {
+      return await write;
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  private async write(batch: Map<string, LastSeenEntry>): Promise<number> {
+    try {
+      await this.repository.recordLastSeen([...batch.values()]);
+      return batch.size;
+    } catch (error) {
+      // Put the entries back under whatever arrived meanwhile, so nothing reported is lost.
+      for (const [key, entry] of batch) {
+        const newer = this.pending.get(key);
+        if (newer === undefined) this.pending.set(key, entry);
+        else mergeInto(newer, entry.seenAt, entry.firmwareVersion, true);
+      }
+      throw error;
+    }
+  }
+
+  private async flushQuietly(): Promise<void> {
+    try {
+      await this.flush();
+    } catch (error) {
+      this.logger.error(`Writing last-seen times failed; ${this.pending.size} devices kept for the next try: ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * Combines a report into the entry of the same device: the later time wins, and so does its
+ * version (on equal times, the report recorded last); a version is never replaced by none.
+ */
+function mergeInto(entry: LastSeenEntry, seenAt: Date, firmwareVersion: string | null, recordedEarlier = false): void {
+  const difference = seenAt.getTime() - entry.seenAt.getTime();
+  const wins = recordedEarlier ? difference > 0 : difference >= 0;
+  if (wins) {
+    entry.seenAt = seenAt;
+    if (firmwareVersion !== null) entry.firmwareVersion = firmwareVersion;
+  } else if (entry.firmwareVersion === null) {
+    entry.firmwareVersion = firmwareVersion;
+  }
+}

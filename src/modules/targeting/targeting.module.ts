@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { FirmwareModule } from '../firmware/firmware.module';
+import { TargetSelectionService } from './target-selection.service';
+import { TargetsController } from './targets.controller';
+import { TargetsRepository } from './targets.repository';
+
+/** Target selection: turns devices, groups, filters and a rollout percentage into one SQL query. */
+@Module({
+  imports: [FirmwareModule],
+  controllers: [TargetsController],
+  providers: [TargetsRepository, TargetSelectionService],
+  exports: [TargetSelectionService],
+})
+export class TargetingModule {}

@@ -1,0 +1,118 @@
+import { firmwareVersionKey } from '../../src/common/versions/version-key';
+import { LAST_SEEN_FLUSH_THRESHOLD, LastSeenBuffer } from '../../src/modules/devices/last-seen-buffer';
+import { createTestApp, type TestApp } from '../utils/test-app';
+import { createTestDatabase, type TestDatabase, withClient } from '../utils/test-database';
+
+const ORG = 'org-seen';
+const DEVICES = LAST_SEEN_FLUSH_THRESHOLD + 500;
+
+interface SeenRow {
+  device_id: string;
+  last_seen_at: Date | null;
+  firmware_version: string | null;
+  firmware_version_key: Buffer | null;
+}
+
+describe('last-seen buffer against PostgreSQL', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let buffer: LastSeenBuffer;
+  let closed = false;
+
+  const sql = <T extends object = Record<string, unknown>>(text: string, values: unknown[] = []) =>
+    withClient(database.url, async (client) => (await client.query<T>(text, values)).rows);
+  const rows = (ids: string[]) => sql<SeenRow>('SELECT device_id, last_seen_at, firmware_version, firmware_version_key FROM ota.devices WHERE organization_id = $1 AND device_id = ANY($2) ORDER BY device_id', [ORG, ids]);
+  const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // The flush interval is long so that only the flushes the tests cause happen.
+    t = await createTestApp({ database, env: { LAST_SEEN_FLUSH_MS: '60000' } });
+    buffer = t.app.get(LastSeenBuffer);
+    await sql(
+      `INSERT INTO ota.devices (organization_id, device_id, firmware_version, updated_at)
+       SELECT $1, 'd' || g, '0.1.0', now() FROM generate_series(1, ${DEVICES}) g`,
+      [ORG],
+    );
+  });
+  afterAll(async () => {
+    if (!closed) await t?.close();
+    await database?.drop();
+  });
+
+  it('keeps one entry per device (latest time, latest reported version) and writes all of them in one flush', async () => {
+    buffer.record(ORG, 'd1', { seenAt: at(10), firmwareVersion: '1.0.0' });
+    buffer.record(ORG, 'd1', { seenAt: at(20) });
+    buffer.record(ORG, 'd1', { seenAt: at(5), firmwareVersion: '0.9.0' });
+    buffer.record(ORG, 'd2', { seenAt: at(30), firmwareVersion: '2.0.0-beta.1' });
+    buffer.record(ORG, 'd2', { seenAt: at(40), firmwareVersion: '2.0.0' });
+    for (let i = 3; i <= 300; i += 1) buffer.record(ORG, `d${i}`, { seenAt: at(i) });
+    buffer.record(ORG, 'no-such-device', { seenAt: at(50) });
+    expect(buffer.size).toBe(301);
+
+    expect(await buffer.flush()).toBe(301);
+
+    expect(buffer.size).toBe(0);
+    const [d1, d2] = await rows(['d1', 'd2']);
+    expect(d1).toMatchObject({ last_seen_at: at(20), firmware_version: '1.0.0' });
+    expect(d1.firmware_version_key).toEqual(firmwareVersionKey('1.0.0'));
+    expect(d2).toMatchObject({ last_seen_at: at(40), firmware_version: '2.0.0' });
+    const written = await sql<{ n: number }>('SELECT count(*)::int AS n FROM ota.devices WHERE organization_id = $1 AND last_seen_at IS NOT NULL', [ORG]);
+    expect(written[0].n).toBe(300);
+    expect(await buffer.flush()).toBe(0);
+  });
+
+  it('never moves last_seen_at back, and keeps the stored version when none was reported', async () => {
+    buffer.record(ORG, 'd1', { seenAt: at(1) });
+    await buffer.flush();
+    expect((await rows(['d1']))[0]).toMatchObject({ last_seen_at: at(20), firmware_version: '1.0.0' });
+  });
+
+  it('stores a version that is not semver without a key, and drops one the column cannot hold', async () => {
+    buffer.record(ORG, 'd3', { seenAt: at(100), firmwareVersion: 'nightly' });
+    buffer.record(ORG, 'd4', { seenAt: at(100), firmwareVersion: 'v'.repeat(51) });
+    await buffer.flush();
+    const [d3, d4] = await rows(['d3', 'd4']);
+    expect(d3).toMatchObject({ firmware_version: 'nightly', firmware_version_key: null, last_seen_at: at(100) });
+    expect(d4).toMatchObject({ firmware_version: '0.1.0', last_seen_at: at(100) });
+  });
+
+  it('keeps the entries of a failed flush and writes them, merged with newer reports, on the next', async () => {
+    await sql(`CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
+    await sql('CREATE TRIGGER refuse_update BEFORE UPDATE ON ota.devices FOR EACH ROW EXECUTE FUNCTION refuse_update()');
+    // Devices no earlier test has seen.
+    const [first, second] = [`d${DEVICES - 2}`, `d${DEVICES - 1}`];
+    buffer.record(ORG, first, { seenAt: at(200), firmwareVersion: '3.0.0' });
+    buffer.record(ORG, second, { seenAt: at(200), firmwareVersion: '3.0.0' });
+
+    try {
+      await expect(buffer.flush()).rejects.toThrow(/refused for the test/);
+      expect(buffer.size).toBe(2);
+      expect((await rows([first]))[0].last_seen_at).toBeNull();
+      buffer.record(ORG, second, { seenAt: at(250) });
+    } finally {
+      await sql('DROP TRIGGER refuse_update ON ota.devices');
+    }
+
+    expect(await buffer.flush()).toBe(2);
+    const [a, b] = await rows([first, second]);
+    expect(a).toMatchObject({ last_seen_at: at(200), firmware_version: '3.0.0' });
+    expect(b).toMatchObject({ last_seen_at: at(250), firmware_version: '3.0.0' });
+  });
+
+  it(`starts a flush by itself once ${LAST_SEEN_FLUSH_THRESHOLD} devices are waiting`, async () => {
+    for (let i = 1; i <= LAST_SEEN_FLUSH_THRESHOLD; i += 1) buffer.record(ORG, `d${i}`, { seenAt: at(500) });
+    // The flush took the whole buffer as the threshold was reached; wait for it to finish.
+    expect(buffer.size).toBe(0);
+    await buffer.flush();
+    const seen = await sql<{ n: number }>('SELECT count(*)::int AS n FROM ota.devices WHERE organization_id = $1 AND last_seen_at = $2', [ORG, at(500)]);
+    expect(seen[0].n).toBe(LAST_SEEN_FLUSH_THRESHOLD);
+  });
+
+  it('flushes what is buffered when the application shuts down', async () => {
+    buffer.record(ORG, `d${DEVICES}`, { seenAt: at(900), firmwareVersion: '4.0.0' });
+    await t.close();
+    closed = true;
+    expect((await rows([`d${DEVICES}`]))[0]).toMatchObject({ last_seen_at: at(900), firmware_version: '4.0.0' });
+  });
+});
