@@ -43,7 +43,7 @@ export interface AppConfig {
     readonly batchSize: number;
     readonly retentionHours: number;
   };
-  readonly scheduler: { readonly enabled: boolean };
+  readonly scheduler: { readonly enabled: boolean; readonly tickMs: number };
   /** Base of URLs this service hands out that point back to itself (filesystem downloads). */
   readonly publicBaseUrl: string;
   readonly storage: {
@@ -89,6 +89,21 @@ export interface AppConfig {
       readonly timeoutMs: number;
       readonly cacheSeconds: number;
     };
+  };
+  readonly updates: {
+    /** First automatic retry after this delay, doubling with each retry (capped at an hour). */
+    readonly retryBaseDelayMs: number;
+    /** What a check-in tells a device to wait before the next one, spread by the jitter. */
+    readonly pollIntervalSeconds: number;
+    readonly pollJitterPercent: number;
+  };
+  /** The MQTT bridge; off (HTTP polling only) when `url` is unset. */
+  readonly mqtt: {
+    readonly url: string | undefined;
+    readonly username: string | undefined;
+    readonly password: string | undefined;
+    /** Replicas consume device reports through `$share/<group>/...`, so each report is handled once. */
+    readonly shareGroup: string;
   };
 }
 
@@ -164,7 +179,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       batchSize: env.OUTBOX_BATCH_SIZE,
       retentionHours: env.OUTBOX_RETENTION_HOURS,
     },
-    scheduler: { enabled: env.SCHEDULER_ENABLED },
+    scheduler: { enabled: env.SCHEDULER_ENABLED, tickMs: env.SCHEDULER_TICK_MS },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     storage: {
       // S3 when a bucket is configured, unless the driver is named explicitly.
@@ -202,6 +217,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         cacheSeconds: env.DEVICE_DIRECTORY_CACHE_SECONDS,
       },
     },
+    updates: {
+      retryBaseDelayMs: env.UPDATE_RETRY_BASE_DELAY_MS,
+      pollIntervalSeconds: env.DEVICE_POLL_INTERVAL_SECONDS,
+      pollJitterPercent: env.DEVICE_POLL_JITTER_PERCENT,
+    },
+    mqtt: { url: env.MQTT_URL, username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD, shareGroup: env.MQTT_SHARE_GROUP },
   };
 }
 

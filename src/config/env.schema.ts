@@ -104,6 +104,15 @@ export const envSchema = z.object({
   DEVICE_DIRECTORY_CACHE_SECONDS: integer(0, 3600).default(30),
   DEVICE_IMPORT_MAX_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   LAST_SEEN_FLUSH_MS: integer(100, 60_000).default(5000),
+
+  SCHEDULER_TICK_MS: integer(100, 60_000).default(2000),
+  UPDATE_RETRY_BASE_DELAY_MS: integer(0, 24 * 3600_000).default(60_000),
+  DEVICE_POLL_INTERVAL_SECONDS: integer(5, 86_400).default(300),
+  DEVICE_POLL_JITTER_PERCENT: integer(0, 50).default(20),
+  MQTT_URL: z.string().regex(/^(mqtts?|wss?):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
+  MQTT_USERNAME: optionalText,
+  MQTT_PASSWORD: optionalText,
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('ota_service'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,99 @@
+/**
+ * The device update state machine (see rollout-semantics.md § Device update states), as plain
+ * functions so every rule is unit-tested without Nest or a database.
+ */
+export const UPDATE_STATUSES = [
+  'created',
+  'scheduled',
+  'in_progress',
+  'downloading',
+  'verifying',
+  'installing',
+  'awaiting_activation',
+  'rebooting',
+  'completed',
+  'failed',
+  'cancelled',
+  'rolled_back',
+] as const;
+export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
+
+/** States a device reports; `scheduled` and `created` belong to the service. */
+export const DEVICE_REPORTED_STATUSES = [
+  'in_progress',
+  'downloading',
+  'verifying',
+  'installing',
+  'awaiting_activation',
+  'rebooting',
+  'completed',
+  'failed',
+] as const satisfies readonly UpdateStatus[];
+export type DeviceReportedStatus = (typeof DEVICE_REPORTED_STATUSES)[number];
+
+export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'rolled_back'] as const satisfies readonly UpdateStatus[];
+/** Not terminal: the device may still act on it. Matches the partial unique index of `device_updates`. */
+export const ACTIVE_STATUSES = UPDATE_STATUSES.filter((status) => !isTerminal(status));
+/** Released to the device and not finished: what a check-in hands out and what can time out. */
+export const RELEASED_STATUSES = ACTIVE_STATUSES.filter((status) => status !== 'created');
+
+/** Position along the happy path; a device report may move forward (skipping states) but not back. */
+const RANK: Record<UpdateStatus, number> = {
+  created: 0,
+  scheduled: 1,
+  in_progress: 2,
+  downloading: 3,
+  verifying: 4,
+  installing: 5,
+  awaiting_activation: 6,
+  rebooting: 7,
+  completed: 8,
+  failed: 8,
+  cancelled: 8,
+  rolled_back: 8,
+};
+
+export function isTerminal(status: UpdateStatus): boolean {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
+export function isUpdateStatus(value: unknown): value is UpdateStatus {
+  return typeof value === 'string' && (UPDATE_STATUSES as readonly string[]).includes(value);
+}
+
+export type ReportVerdict =
+  /** Apply it: a new state (`changed`) or progress within the current one. */
+  | { kind: 'accept'; changed: boolean }
+  /** The update is finished; nothing a device says changes it. */
+  | { kind: 'terminal' }
+  /** Not released yet, so the device cannot be working on it. */
+  | { kind: 'not_released' }
+  /** Backwards, e.g. `installing` after `verifying`... the other way round. */
+  | { kind: 'backwards' };
+
+/** What to do with a device reporting `reported` for an update in `current`. */
+export function judgeDeviceReport(current: UpdateStatus, reported: DeviceReportedStatus): ReportVerdict {
+  if (isTerminal(current)) return { kind: 'terminal' };
+  if (current === 'created') return { kind: 'not_released' };
+  if (reported === current) return { kind: 'accept', changed: false };
+  if (RANK[reported] > RANK[current]) return { kind: 'accept', changed: true };
+  return { kind: 'backwards' };
+}
+
+/** Operators may cancel anything not finished. */
+export function canCancel(status: UpdateStatus): boolean {
+  return !isTerminal(status);
+}
+
+/** A failed update may run again while it has retries left. */
+export function canRetry(update: { status: UpdateStatus; retryCount: number; maxRetries: number }): boolean {
+  return update.status === 'failed' && update.retryCount < update.maxRetries;
+}
+
+/**
+ * Delay before automatic retry number `attempt` (1-based): 1, 2, 4, 8 ... minutes, capped at an
+ * hour, so a device that keeps failing is not hammered and a transient failure recovers soon.
+ */
+export function retryDelayMs(attempt: number, baseMs = 60_000, capMs = 3_600_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
