@@ -16,21 +16,14 @@
  * fresh database of its own: a new database on the server of `DATABASE_URL` when it is set (used
  * as an admin connection and dropped afterwards), else an embedded PostgreSQL in a temporary folder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import semver from 'semver';
-import type * as EmbeddedPostgresModule from '../../src/database/embedded/embedded-postgres.js';
 import type * as VersionKeyModule from '../../src/common/versions/version-key.js';
 import type * as VersionRangeModule from '../../src/common/versions/version-range-sql.js';
 import type * as PrismaClientModule from '../../src/generated/prisma/client.js';
+import type * as SupportModule from './support.mts';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -41,13 +34,16 @@ const TARGET_PREVIEW_RATIO = 3;
 const API_ORG = 'bench-api';
 const RAW_ORG = 'bench-raw';
 const WARMUP_ORG = 'bench-warmup';
-const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 
 if (FORMAT !== 'ndjson' && FORMAT !== 'json') throw new Error(`BENCH_IMPORT_FORMAT must be ndjson or json, not ${FORMAT}`);
 
 const { firmwareVersionKey, hardwareVersionKey } = (await import(resolve('dist/common/versions/version-key.js'))) as typeof VersionKeyModule;
 const { parseVersionRange, versionRangeCondition } = (await import(resolve('dist/common/versions/version-range-sql.js'))) as typeof VersionRangeModule;
 const { Prisma } = (await import(resolve('dist/generated/prisma/client.js'))) as typeof PrismaClientModule;
+// Imported at run time: tsc refuses a static import ending in `.mts`, Node needs the extension.
+const { freshDatabase, median, operatorToken, printTable, runBenchmark, startService, timed } = (await import(
+  new URL('./support.mts', import.meta.url).href
+)) as typeof SupportModule;
 
 // -------------------------------------------------------------------------------------------------
 // Generated fleet
@@ -185,11 +181,11 @@ interface PreviewAnswer {
 }
 
 class ServiceClient {
-  private readonly port: number;
+  private readonly origin: string;
   private readonly token: string;
 
-  constructor(port: number, token: string) {
-    this.port = port;
+  constructor(origin: string, token: string) {
+    this.origin = origin;
     this.token = token;
   }
 
@@ -206,7 +202,7 @@ class ServiceClient {
   }
 
   private async post<T>(path: string, body: Buffer, contentType: string): Promise<T> {
-    const res = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+    const res = await fetch(`${this.origin}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.token}`, 'content-type': contentType },
       body,
@@ -217,147 +213,26 @@ class ServiceClient {
   }
 }
 
-function operatorToken(organizationId: string): Promise<string> {
-  return new SignJWT({ organization_id: organizationId, role: 'operator' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench')
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(JWT_SECRET));
-}
-
-// -------------------------------------------------------------------------------------------------
-// Processes and databases
-// -------------------------------------------------------------------------------------------------
-
-/** A new database on `DATABASE_URL`'s server, or an embedded PostgreSQL; dropped or stopped by a cleanup. */
-async function freshDatabase(cleanups: (() => Promise<unknown>)[]): Promise<string> {
-  const admin = process.env.DATABASE_URL;
-  if (admin === undefined || admin === '') {
-    const { startEmbeddedPostgres } = (await import(resolve('dist/database/embedded/embedded-postgres.js'))) as typeof EmbeddedPostgresModule;
-    const database = await startEmbeddedPostgres({ dataDir: join(work, 'db'), port: 0, log: () => undefined });
-    cleanups.unshift(() => database.stop());
-    console.log('database: embedded PostgreSQL in a temporary folder');
-    return database.url;
-  }
-  const name = `ota_bench_devices_${randomBytes(4).toString('hex')}`;
-  const onAdmin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await onAdmin(`CREATE DATABASE "${name}"`);
-  cleanups.push(() => onAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  console.log(`database: fresh database ${name} on ${url.host}`);
-  return url.toString();
-}
-
-async function startService(port: number, databaseUrl: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET,
-    SCHEDULER_ENABLED: 'false',
-    STORAGE_DRIVER: 'filesystem',
-    STORAGE_DIR: join(work, 'storage'),
-    DOWNLOAD_URL_SECRET: randomBytes(32).toString('hex'),
-    DEVICE_IMPORT_MAX_BYTES: String(512 * 1024 * 1024),
-  };
-  const child = spawn(process.execPath, startArguments(), { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the service did not start within 120 s');
-}
-
-async function runToCompletion(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: 'inherit' });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`${args.join(' ')} exited with code ${code}`);
-}
-
-/** The service starts exactly as `npm start` starts it (same Node flags), minus npm itself. */
-function startArguments(): string[] {
-  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const [command, ...args] = start.split(/\s+/);
-  if (command !== 'node') throw new Error(`npm start runs "${command}", not node: update the benchmark`);
-  return args;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// -------------------------------------------------------------------------------------------------
-// Figures
-// -------------------------------------------------------------------------------------------------
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, seconds: (performance.now() - started) / 1000 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
 // -------------------------------------------------------------------------------------------------
 // The run
 // -------------------------------------------------------------------------------------------------
 
-const work = await mkdtemp(join(tmpdir(), 'ota-bench-devices-'));
-// Run as root, an embedded PostgreSQL runs as `postgres`, which must be able to enter the folder.
-await chmod(work, 0o755);
-const cleanups: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
-try {
-  const databaseUrl = await freshDatabase(cleanups);
-  await runToCompletion(['dist/cli/migrate.js'], { DATABASE_URL: databaseUrl });
+await runBenchmark('ota-bench-devices-', async (workspace) => {
+  const databaseUrl = await freshDatabase(workspace, 'ota_bench_devices');
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
-  cleanups.unshift(() => db.end());
+  workspace.defer(() => db.end());
 
-  const servicePort = await freePort();
-  const service = await startService(servicePort, databaseUrl);
-  cleanups.unshift(() => stopProcess(service));
-  const api = new ServiceClient(servicePort, await operatorToken(API_ORG));
+  const service = await startService(workspace, {
+    databaseUrl,
+    env: {
+      STORAGE_DRIVER: 'filesystem',
+      STORAGE_DIR: join(workspace.folder, 'storage'),
+      DOWNLOAD_URL_SECRET: randomBytes(32).toString('hex'),
+      DEVICE_IMPORT_MAX_BYTES: String(512 * 1024 * 1024),
+    },
+  });
+  const api = new ServiceClient(service.origin, await operatorToken(API_ORG));
 
   const devices = generateDevices(DEVICES);
   const body = encodeBody(devices);
@@ -369,7 +244,7 @@ try {
 
   // Warm-up of both paths (JIT, connection pools, plan caches), on rows thrown away afterwards.
   const warmupRows = generateDevices(2_000, 'warm');
-  await new ServiceClient(servicePort, await operatorToken(WARMUP_ORG)).importDevices(encodeBody(warmupRows), warmupRows.length);
+  await new ServiceClient(service.origin, await operatorToken(WARMUP_ORG)).importDevices(encodeBody(warmupRows), warmupRows.length);
   await rawInsert(db, `${WARMUP_ORG}-raw`, rawInsertParameters(warmupRows));
   await db.query('DELETE FROM ota.devices WHERE organization_id = ANY($1)', [[WARMUP_ORG, `${WARMUP_ORG}-raw`]]);
 
@@ -421,12 +296,8 @@ try {
         `<= ${TARGET_PREVIEW_RATIO} ${previewRatio <= TARGET_PREVIEW_RATIO ? 'met' : 'MISSED'}`,
       ],
     ],
+    { firstColumn: 'left' },
   );
   console.log(`\n${expected} of ${DEVICES} devices match "${RANGE}" (preview: matched ${previewed.matched}, selected ${previewed.selected})`);
   console.log(`preview runs ms: ${previewTimes.map((t) => t.toFixed(1)).join(', ')}; raw count runs ms: ${countTimes.map((t) => t.toFixed(1)).join(', ')}`);
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-}
+});

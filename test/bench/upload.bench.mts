@@ -14,15 +14,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, openAsBlob, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { SignJWT } from 'jose';
-import type * as EmbeddedPostgresModule from '../../src/database/embedded/embedded-postgres.js';
+import type * as SupportModule from './support.mts';
+
+// Imported at run time: tsc refuses a static import ending in `.mts`, Node needs the extension.
+const { embeddedDatabase, freePort, median, operatorToken, printTable, runBenchmark, startService, stopProcess, timed } = (await import(
+  new URL('./support.mts', import.meta.url).href
+)) as typeof SupportModule;
 
 const MiB = 1024 * 1024;
 const SIZES = [256 * MiB, 1024 * MiB];
@@ -32,18 +34,14 @@ const TARGET_RATIO = 0.7;
 /** Uploads per size and path; the medians are compared. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TARGET_RSS_MB = 250;
-const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ACCESS = 'S3RVER';
 
-const work = await mkdtemp(join(tmpdir(), 'ota-bench-'));
-// Run as root, PostgreSQL runs as `postgres`, which must be able to enter the folder.
-await chmod(work, 0o755);
-const cleanups: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
-try {
+await runBenchmark('ota-bench-', async (workspace) => {
+  const work = workspace.folder;
   const s3Port = await freePort();
   // The S3 server gets a process of its own, like a real one: neither path shares a thread with it.
   const s3rver = await startS3rver(s3Port, join(work, 's3'));
-  cleanups.unshift(() => stopProcess(s3rver));
+  workspace.defer(() => stopProcess(s3rver));
   const endpoint = `http://127.0.0.1:${s3Port}`;
   const s3 = new S3Client({
     endpoint,
@@ -55,24 +53,26 @@ try {
   });
   await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
 
-  const { startEmbeddedPostgres } = (await import(resolve('dist/database/embedded/embedded-postgres.js'))) as typeof EmbeddedPostgresModule;
-  const database = await startEmbeddedPostgres({ dataDir: join(work, 'db'), port: 0, log: () => undefined });
-  cleanups.unshift(() => database.stop());
-  await runToCompletion(['dist/cli/migrate.js'], { DATABASE_URL: database.url });
-
-  const servicePort = await freePort();
-  const service = await startService(servicePort, endpoint, database.url);
-  cleanups.unshift(() => stopProcess(service));
-  const token = await new SignJWT({ organization_id: 'bench', role: 'operator' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench')
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(JWT_SECRET));
+  const service = await startService(workspace, {
+    databaseUrl: await embeddedDatabase(workspace),
+    env: {
+      STORAGE_DRIVER: 's3',
+      S3_ENDPOINT: endpoint,
+      S3_BUCKET: 'bench',
+      S3_ACCESS_KEY_ID: ACCESS,
+      S3_SECRET_ACCESS_KEY: ACCESS,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_PART_SIZE_MB: String(PART_SIZE / MiB),
+      S3_UPLOAD_CONCURRENCY: String(CONCURRENCY),
+      FIRMWARE_MAX_BYTES: String(2 * 1024 * MiB),
+    },
+  });
+  const token = await operatorToken('bench');
 
   // Warm-up: first requests pay for JIT and connection set-up on both paths.
   const warmup = await generateFile(join(work, 'warmup.bin'), 16 * MiB);
   await directUpload(s3, warmup, 'warmup');
-  await apiUpload(servicePort, token, warmup, 'warmup', service);
+  await apiUpload(service, token, warmup, 'warmup');
 
   const rows: string[][] = [];
   let pass = true;
@@ -84,7 +84,7 @@ try {
     let peakRssMb = 0;
     for (let run = 0; run < RUNS; run++) {
       direct.push((await directUpload(s3, file, `direct-${size}-${run}`)).mbPerSecond);
-      const result = await apiUpload(servicePort, token, file, `${size}.${run}`, service);
+      const result = await apiUpload(service, token, file, `${size}.${run}`);
       api.push(result.mbPerSecond);
       peakRssMb = Math.max(peakRssMb, result.peakRssMb);
     }
@@ -97,40 +97,33 @@ try {
   printTable(['file', 'direct lib-storage MB/s (median)', 'through API MB/s (median)', 'ratio', 'service peak RSS MB (max)'], rows);
   console.log(`\ntargets: ratio >= ${TARGET_RATIO}, peak RSS < ${TARGET_RSS_MB} MB: ${pass ? 'met' : 'MISSED'}`);
   process.exitCode = pass ? 0 : 1;
-} finally {
-  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-}
+});
 
 interface Timing {
   mbPerSecond: number;
 }
 
 async function directUpload(s3: S3Client, file: { path: string; size: number }, key: string): Promise<Timing> {
-  const started = performance.now();
-  await new Upload({
-    client: s3,
-    params: { Bucket: 'bench', Key: key, Body: createReadStream(file.path) },
-    partSize: PART_SIZE,
-    queueSize: CONCURRENCY,
-  }).done();
-  return { mbPerSecond: file.size / MiB / ((performance.now() - started) / 1000) };
+  const { seconds } = await timed(() =>
+    new Upload({
+      client: s3,
+      params: { Bucket: 'bench', Key: key, Body: createReadStream(file.path) },
+      partSize: PART_SIZE,
+      queueSize: CONCURRENCY,
+    }).done(),
+  );
+  return { mbPerSecond: file.size / MiB / seconds };
 }
 
 /** Streams the file from disk as multipart (Blob from `openAsBlob` is read lazily by fetch). */
-async function apiUpload(
-  port: number,
-  token: string,
-  file: { path: string; size: number },
-  version: string,
-  service: ChildProcess,
-): Promise<Timing & { peakRssMb: number }> {
+async function apiUpload(service: SupportModule.Service, token: string, file: { path: string; size: number }, version: string): Promise<Timing & { peakRssMb: number }> {
   const form = new FormData();
   form.append('metadata', JSON.stringify({ name: 'bench', version, device_model: 'BENCH-1' }));
   form.append('file', await openAsBlob(file.path), 'firmware.bin');
-  const sampler = sampleRss(service.pid as number);
-  const started = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/firmware`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  const seconds = (performance.now() - started) / 1000;
+  const sampler = sampleRss(service.process.pid as number);
+  const { value: res, seconds } = await timed(() =>
+    fetch(`${service.origin}/api/v1/firmware`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }),
+  );
   const peakRssMb = sampler.stop();
   const body = await res.text();
   if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${body}`);
@@ -155,44 +148,6 @@ function sampleRss(pid: number): { stop(): number } {
   };
 }
 
-async function startService(port: number, s3Endpoint: string, databaseUrl: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET,
-    SCHEDULER_ENABLED: 'false',
-    STORAGE_DRIVER: 's3',
-    S3_ENDPOINT: s3Endpoint,
-    S3_BUCKET: 'bench',
-    S3_ACCESS_KEY_ID: ACCESS,
-    S3_SECRET_ACCESS_KEY: ACCESS,
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_PART_SIZE_MB: String(PART_SIZE / MiB),
-    S3_UPLOAD_CONCURRENCY: String(CONCURRENCY),
-    FIRMWARE_MAX_BYTES: String(2 * 1024 * MiB),
-  };
-  const child = spawn(process.execPath, startArguments(), { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the service did not start within 120 s');
-}
-
-async function runToCompletion(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: 'inherit' });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`${args.join(' ')} exited with code ${code}`);
-}
-
 /** s3rver in a child process, answering once it listens. */
 async function startS3rver(port: number, directory: string): Promise<ChildProcess> {
   const script = `const S3rver = require('s3rver'); new S3rver({ port: ${port}, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(directory)} }).run().then(() => process.send('ready'));`;
@@ -204,21 +159,6 @@ async function startS3rver(port: number, directory: string): Promise<ChildProces
   return child;
 }
 
-/** The service starts exactly as `npm start` starts it (same Node flags), minus npm itself. */
-function startArguments(): string[] {
-  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const [command, ...args] = start.split(/\s+/);
-  if (command !== 'node') throw new Error(`npm start runs "${command}", not node: update the benchmark`);
-  return args;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 async function generateFile(path: string, size: number): Promise<{ path: string; size: number }> {
   const out = createWriteStream(path);
   for (let written = 0; written < size; written += MiB) {
@@ -227,28 +167,4 @@ async function generateFile(path: string, size: number): Promise<{ path: string;
   out.end();
   await once(out, 'finish');
   return { path, size };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
 }
