@@ -14,9 +14,12 @@ import { DevicesModule } from './modules/devices/devices.module';
 import { EventsModule } from './modules/events/events.module';
 import { FirmwareModule } from './modules/firmware/firmware.module';
 import { HealthModule } from './modules/health/health.module';
+import { MqttModule } from './modules/mqtt/mqtt.module';
+import { RollbackModule } from './modules/rollback/rollback.module';
 import { StatsModule } from './modules/stats/stats.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { TargetingModule } from './modules/targeting/targeting.module';
+import { UpdatesModule } from './modules/updates/updates.module';
 
 /** The whole service. Built from a validated configuration so tests can pass their own. */
 @Module({})
@@ -37,9 +40,12 @@ export class AppModule {
         DeviceApiModule,
         FirmwareModule,
         HealthModule,
+        MqttModule,
+        RollbackModule,
         StatsModule,
         StorageModule,
         TargetingModule,
+        UpdatesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -51,6 +51,16 @@ export const ErrorCode = {
   TargetInvalidFilter: 'target/invalid_filter',
   TargetNoTargets: 'target/no_targets',
 
+  // device updates and rollback
+  UpdateNotFound: 'update/not_found',
+  UpdateDeviceBusy: 'update/device_busy',
+  UpdateIncompatible: 'update/incompatible',
+  UpdateInvalidTransition: 'update/invalid_transition',
+  UpdateTerminal: 'update/terminal',
+  UpdateRetriesExhausted: 'update/retries_exhausted',
+  UpdateDuplicateDevice: 'update/duplicate_device_id',
+  RollbackVersionNotFound: 'rollback/version_not_found',
+
   // persistence
   Duplicate: 'resource/duplicate',
   NotFound: 'resource/not_found',

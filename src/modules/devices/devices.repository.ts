@@ -112,6 +112,19 @@ export class DevicesRepository {
     return counts;
   }
 
+  /** The organization's devices among `deviceIds`, in one query (absent ids are simply missing). */
+  findManyByIds(organizationId: string, deviceIds: string[], tx: TransactionClient = this.prisma): Promise<Device[]> {
+    return tx.device.findMany({ where: { organizationId, deviceId: { in: deviceIds } } });
+  }
+
+  /** Records the firmware a device now runs (and its sort key); false when there is no such device. */
+  async setFirmwareVersion(organizationId: string, deviceId: string, version: string, tx: TransactionClient = this.prisma): Promise<boolean> {
+    const count = await tx.$executeRaw`
+      UPDATE ota.devices SET firmware_version = ${version}, firmware_version_key = ${firmwareVersionKey(version)}, updated_at = now()
+      WHERE organization_id = ${organizationId} AND device_id = ${deviceId}`;
+    return count > 0;
+  }
+
   /** Replaces the token; null when the organization has no such device. */
   async replaceToken(organizationId: string, deviceId: string, tokenHash: string, tx: TransactionClient = this.prisma): Promise<Device | null> {
     const [row] = await tx.$queryRaw<Device[]>`

@@ -6,10 +6,11 @@ import { NotFoundError, UnauthenticatedError, ValidationError } from '../../comm
 import { ErrorCode } from '../../common/errors/error-codes';
 import { listEnvelope } from '../../common/http/pagination.dto';
 import { InvalidVersionRangeError, parseVersionRange } from '../../common/versions/version-range-sql';
-import { PrismaService } from '../../database/prisma.service';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { OutboxService } from '../events/outbox.service';
 import { DeviceDeletionHook, type DeviceDeletionListener } from './device-deletion-hook';
 import type { DeviceCollections, DeviceRecord } from './device-input';
+import type { DirectoryDevice } from './directory/device-directory.port';
 import { DEVICE_TOKEN_PREFIX, generateDeviceToken, hashDeviceToken } from './device-token';
 import { toDeviceResponse } from './device.mapper';
 import { DevicesRepository } from './devices.repository';
@@ -66,6 +67,30 @@ export class DevicesService implements OnModuleInit {
     const device = await this.repository.findById(organizationId, deviceId);
     if (!device) throw notFound(deviceId);
     return toDeviceResponse(device);
+  }
+
+  /**
+   * Registered devices among `deviceIds`, read in one query, in the directory's shape (for bulk
+   * work against the built-in registry; a remote directory has no batch lookup).
+   */
+  async findMany(organizationId: string, deviceIds: string[]): Promise<DirectoryDevice[]> {
+    const rows = await this.repository.findManyByIds(organizationId, deviceIds);
+    return rows.map((row) => ({
+      deviceId: row.deviceId,
+      deviceType: row.deviceType,
+      deviceModel: row.deviceModel,
+      manufacturer: row.manufacturer,
+      hardwareVersion: row.hardwareVersion,
+      firmwareVersion: row.firmwareVersion,
+    }));
+  }
+
+  /**
+   * Records that the device now runs `version` (an update completed), in the caller's
+   * transaction. A device the registry does not hold (remote directory) is left alone.
+   */
+  async setInstalledVersion(organizationId: string, deviceId: string, version: string, tx: TransactionClient): Promise<void> {
+    await this.repository.setFirmwareVersion(organizationId, deviceId, version, tx);
   }
 
   /** @throws ValidationError when `firmware_version` is not a semver range. */

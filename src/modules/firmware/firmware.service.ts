@@ -56,6 +56,12 @@ export class FirmwareService implements OnModuleInit {
     return this.toResponse(await this.require(organizationId, firmwareId));
   }
 
+  /** The firmware of `deviceModel` with exactly this `version`, or null (rollback targets). */
+  async findByModelAndVersion(organizationId: string, deviceModel: string, version: string): Promise<FirmwareResponseDto | null> {
+    const row = await this.repository.findByModelAndVersion(organizationId, deviceModel, version);
+    return row ? this.toResponse(row) : null;
+  }
+
   /**
    * A short-lived URL for the binary; each one issued is counted and recorded (who, when, and the
    * device when a device asks).

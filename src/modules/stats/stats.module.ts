@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { FleetStatsController } from './fleet-stats.controller';
+import { FleetStatsRepository } from './fleet-stats.repository';
+import { FleetStatsService } from './fleet-stats.service';
 import { RouteCatalog } from './route-catalog';
 import { ServiceStatsController } from './service-stats.controller';
 import { ServiceStatsService } from './service-stats.service';
 
 @Module({
-  controllers: [ServiceStatsController],
-  providers: [RouteCatalog, ServiceStatsService],
+  imports: [DiscoveryModule],
+  controllers: [ServiceStatsController, FleetStatsController],
+  providers: [RouteCatalog, ServiceStatsService, FleetStatsRepository, FleetStatsService],
   exports: [RouteCatalog],
 })
 export class StatsModule {}

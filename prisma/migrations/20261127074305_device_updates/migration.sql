@@ -73,6 +73,7 @@ CREATE TABLE "ota"."rollback_logs" (
 -- CreateTable
 CREATE TABLE "ota"."device_commands" (
     "id" UUID NOT NULL,
+    "sequence" BIGSERIAL NOT NULL,
     "organization_id" VARCHAR(100) NOT NULL,
     "device_id" VARCHAR(255) NOT NULL,
     "payload" JSONB NOT NULL,

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { FirmwareModule } from '../firmware/firmware.module';
+import { UpdatesModule } from '../updates/updates.module';
+import { RollbackCompletionListener } from './rollback-completion.listener';
+import { RollbackController } from './rollback.controller';
+import { RollbackRepository } from './rollback.repository';
+import { RollbackService } from './rollback.service';
+
+/** Device rollbacks, built on the updates module (which finds `RollbackCompletionListener` by its hook). */
+@Module({
+  imports: [UpdatesModule, FirmwareModule],
+  controllers: [RollbackController],
+  providers: [RollbackRepository, RollbackService, RollbackCompletionListener],
+})
+export class RollbackModule {}

@@ -1,0 +1,221 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { type DeviceUpdate, type DeviceUpdateEvent, Prisma } from '../../generated/prisma/client';
+import { ACTIVE_STATUSES, RELEASED_STATUSES } from './domain/update-state';
+
+export interface NewTimelineEvent {
+  organizationId: string;
+  updateId: string;
+  status: string;
+  progress: number | null;
+  source: string;
+  detail?: string | null;
+}
+
+export interface HistoryCounts {
+  total: number;
+  completed: number;
+  failed: number;
+}
+
+type Key = { organization_id: string; update_id: string };
+
+/** Literals, not parameters, so the planner can match the partial indexes written with them. */
+const ACTIVE = Prisma.raw(ACTIVE_STATUSES.map((status) => `'${status}'`).join(', '));
+const RELEASED = Prisma.raw(RELEASED_STATUSES.map((status) => `'${status}'`).join(', '));
+
+@Injectable()
+export class UpdatesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(organizationId: string, updateId: string, tx: TransactionClient = this.prisma): Promise<DeviceUpdate | null> {
+    return tx.deviceUpdate.findUnique({ where: { organizationId_updateId: { organizationId, updateId } } });
+  }
+
+  /** The row, locked until the transaction ends: the one way to change an update's status. */
+  async lock(organizationId: string, updateId: string, tx: TransactionClient): Promise<DeviceUpdate | null> {
+    const rows = await tx.$queryRaw<Key[]>`
+      SELECT organization_id, update_id FROM ota.device_updates
+      WHERE organization_id = ${organizationId} AND update_id = ${updateId} FOR UPDATE`;
+    return rows.length === 0 ? null : this.findById(organizationId, updateId, tx);
+  }
+
+  /** The unfinished updates of these devices, locked (at most one per device). */
+  async lockActiveByDevices(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+    if (deviceIds.length === 0) return [];
+    const keys = await tx.$queryRaw<Key[]>`
+      SELECT organization_id, update_id FROM ota.device_updates
+      WHERE organization_id = ${organizationId} AND device_id = ANY(${deviceIds}::text[]) AND status IN (${ACTIVE})
+      FOR UPDATE`;
+    return this.findByKeys(keys, tx);
+  }
+
+  insert(data: Prisma.DeviceUpdateUncheckedCreateInput, tx: TransactionClient): Promise<DeviceUpdate> {
+    return tx.deviceUpdate.create({ data });
+  }
+
+  /**
+   * Inserts in one statement; a row that would give a device a second unfinished update (a race
+   * with another request) is skipped, not an error, and simply missing from the answer.
+   */
+  insertMany(data: Prisma.DeviceUpdateCreateManyInput[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+    if (data.length === 0) return Promise.resolve([]);
+    return tx.deviceUpdate.createManyAndReturn({ data, skipDuplicates: true });
+  }
+
+  update(organizationId: string, updateId: string, data: Prisma.DeviceUpdateUncheckedUpdateInput, tx: TransactionClient): Promise<DeviceUpdate> {
+    return tx.deviceUpdate.update({ where: { organizationId_updateId: { organizationId, updateId } }, data });
+  }
+
+  /** Sets the same fields on many updates in one statement. */
+  updateMany(organizationId: string, updateIds: string[], data: Prisma.DeviceUpdateUncheckedUpdateManyInput, tx: TransactionClient): Promise<DeviceUpdate[]> {
+    if (updateIds.length === 0) return Promise.resolve([]);
+    return tx.deviceUpdate.updateManyAndReturn({ where: { organizationId, updateId: { in: updateIds } }, data });
+  }
+
+  /**
+   * A progress report within the current state, written only when the status is still
+   * `status` and nothing was written in the last second. False when it was not written.
+   */
+  async writeProgress(
+    organizationId: string,
+    updateId: string,
+    status: string,
+    progress: { progressPercentage: number; bytesDownloaded: bigint; downloadSpeed: number | null },
+    tx: TransactionClient = this.prisma,
+  ): Promise<boolean> {
+    const count = await tx.$executeRaw`
+      UPDATE ota.device_updates
+         SET progress_percentage = ${progress.progressPercentage}, bytes_downloaded = ${progress.bytesDownloaded},
+             download_speed = ${progress.downloadSpeed}, progress_written_at = now(), updated_at = now()
+       WHERE organization_id = ${organizationId} AND update_id = ${updateId} AND status = ${status}
+         AND (progress_written_at IS NULL OR progress_written_at <= now() - interval '1 second')`;
+    return count > 0;
+  }
+
+  /** A device's failed updates stop waiting for an automatic retry (a newer update supersedes them). */
+  async clearPendingRetries(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<void> {
+    if (deviceIds.length === 0) return;
+    await tx.deviceUpdate.updateMany({
+      where: { organizationId, deviceId: { in: deviceIds }, status: 'failed', nextRetryAt: { not: null } },
+      data: { nextRetryAt: null },
+    });
+  }
+
+  async addEvents(events: NewTimelineEvent[], tx: TransactionClient): Promise<void> {
+    if (events.length === 0) return;
+    await tx.deviceUpdateEvent.createMany({
+      data: events.map((event) => ({ ...event, detail: event.detail?.slice(0, 2000) ?? null })),
+    });
+  }
+
+  timeline(organizationId: string, updateId: string, tx: TransactionClient = this.prisma): Promise<DeviceUpdateEvent[]> {
+    return tx.deviceUpdateEvent.findMany({ where: { organizationId, updateId }, orderBy: { id: 'asc' } });
+  }
+
+  /** The device's newest `limit` updates. */
+  latestByDevice(organizationId: string, deviceId: string, limit: number): Promise<DeviceUpdate[]> {
+    return this.prisma.deviceUpdate.findMany({
+      where: { organizationId, deviceId },
+      orderBy: [{ createdAt: 'desc' }, { updateId: 'asc' }],
+      take: limit,
+    });
+  }
+
+  async countsByDevice(organizationId: string, deviceId: string): Promise<HistoryCounts> {
+    const [row] = await this.prisma.$queryRaw<HistoryCounts[]>`
+      SELECT count(*)::int AS total,
+             count(*) FILTER (WHERE status = 'completed')::int AS completed,
+             count(*) FILTER (WHERE status = 'failed')::int AS failed
+        FROM ota.device_updates WHERE organization_id = ${organizationId} AND device_id = ${deviceId}`;
+    return row;
+  }
+
+  countActiveByFirmware(organizationId: string, firmwareId: string, tx: TransactionClient): Promise<number> {
+    return tx.deviceUpdate.count({ where: { organizationId, firmwareId, status: { in: [...ACTIVE_STATUSES] } } });
+  }
+
+  /**
+   * Fails up to `limit` released updates past their `timeout_at`, in one statement, skipping
+   * rows another replica holds. `retryDelaysMs[n]` is the delay before automatic retry n+1; a
+   * row with retries left gets `next_retry_at`.
+   */
+  async failTimedOut(limit: number, retryDelaysMs: number[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+    const cap = retryDelaysMs[retryDelaysMs.length - 1];
+    const keys = await tx.$queryRaw<Key[]>`
+      WITH due AS (
+        SELECT organization_id, update_id FROM ota.device_updates
+         WHERE timeout_at <= now() AND timeout_at IS NOT NULL AND status IN (${RELEASED})
+         ORDER BY timeout_at LIMIT ${limit}
+         FOR UPDATE SKIP LOCKED)
+      UPDATE ota.device_updates u
+         SET status = 'failed', current_phase = 'failed', error_code = 'TIMEOUT',
+             error_message = 'Not finished within ' || u.timeout_minutes || ' minutes of its release',
+             completed_at = now(), updated_at = now(),
+             next_retry_at = CASE WHEN u.retry_count < u.max_retries
+               THEN now() + make_interval(secs => COALESCE((${retryDelaysMs}::float8[])[u.retry_count + 1], ${cap}::float8) / 1000)
+               END
+        FROM due
+       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+   RETURNING u.organization_id, u.update_id`;
+    return this.findByKeys(keys, tx);
+  }
+
+  /**
+   * Releases up to `limit` failed updates whose automatic retry is due, in one statement,
+   * skipping rows another replica holds. A device that got another unfinished update meanwhile
+   * keeps it: its due retry is dropped instead (`next_retry_at` cleared).
+   */
+  async releaseDueRetries(limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
+    await tx.$executeRaw`
+      UPDATE ota.device_updates u SET next_retry_at = NULL, updated_at = now()
+       WHERE u.status = 'failed' AND u.next_retry_at IS NOT NULL AND u.next_retry_at <= now()
+         AND EXISTS (SELECT 1 FROM ota.device_updates a
+                      WHERE a.organization_id = u.organization_id AND a.device_id = u.device_id AND a.status IN (${ACTIVE}))`;
+    const keys = await tx.$queryRaw<Key[]>`
+      WITH due AS (
+        SELECT organization_id, update_id FROM ota.device_updates
+         WHERE status = 'failed' AND next_retry_at IS NOT NULL AND next_retry_at <= now()
+         ORDER BY next_retry_at LIMIT ${limit}
+         FOR UPDATE SKIP LOCKED)
+      UPDATE ota.device_updates u
+         SET status = 'scheduled', current_phase = 'scheduled', retry_count = u.retry_count + 1,
+             scheduled_at = now(), timeout_at = now() + make_interval(mins => u.timeout_minutes),
+             next_retry_at = NULL, error_code = NULL, error_message = NULL, started_at = NULL, completed_at = NULL,
+             progress_percentage = 0, bytes_downloaded = 0, download_speed = NULL, progress_written_at = NULL,
+             checksum_verified = false, signature_verified = false, updated_at = now()
+        FROM due
+       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+   RETURNING u.organization_id, u.update_id`;
+    return this.findByKeys(keys, tx);
+  }
+
+  /**
+   * Marks the device's newest completed update to `version` (other than `exceptUpdateId`) as
+   * `rolled_back`; returns it, or null when there is none.
+   */
+  async markRolledBack(organizationId: string, deviceId: string, version: string, exceptUpdateId: string, tx: TransactionClient): Promise<DeviceUpdate | null> {
+    const keys = await tx.$queryRaw<Key[]>`
+      UPDATE ota.device_updates u SET status = 'rolled_back', current_phase = 'rolled_back', updated_at = now()
+       WHERE (u.organization_id, u.update_id) = (
+         SELECT organization_id, update_id FROM ota.device_updates
+          WHERE organization_id = ${organizationId} AND device_id = ${deviceId} AND status = 'completed'
+            AND to_version = ${version} AND update_id <> ${exceptUpdateId}
+          ORDER BY completed_at DESC NULLS LAST, created_at DESC LIMIT 1
+          FOR UPDATE)
+   RETURNING u.organization_id, u.update_id`;
+    const [row] = await this.findByKeys(keys, tx);
+    return row ?? null;
+  }
+
+  private async findByKeys(keys: Key[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+    if (keys.length === 0) return [];
+    const byOrg = new Map<string, string[]>();
+    for (const key of keys) byOrg.set(key.organization_id, [...(byOrg.get(key.organization_id) ?? []), key.update_id]);
+    const rows = await tx.deviceUpdate.findMany({
+      where: { OR: [...byOrg].map(([organizationId, updateIds]) => ({ organizationId, updateId: { in: updateIds } })) },
+    });
+    const order = new Map(keys.map((key, index) => [`${key.organization_id}\u0000${key.update_id}`, index]));
+    return rows.sort((a, b) => (order.get(`${a.organizationId}\u0000${a.updateId}`) ?? 0) - (order.get(`${b.organizationId}\u0000${b.updateId}`) ?? 0));
+  }
+}

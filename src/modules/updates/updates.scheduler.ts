@@ -1,0 +1,37 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { UpdatesService } from './updates.service';
+
+/** Only triggers: timeouts and automatic retries are idempotent and driven by the table. */
+@Injectable()
+export class UpdatesScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger('UpdatesScheduler');
+  private running = false;
+
+  constructor(
+    private readonly updates: UpdatesService,
+    private readonly registry: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.scheduler.enabled) return;
+    const timer = setInterval(() => void this.tick(), this.config.scheduler.tickMs);
+    this.registry.addInterval('updates-timeouts-retries', timer);
+  }
+
+  /** One tick; skipped while the previous one still runs on this replica. */
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.updates.failTimedOut();
+      await this.updates.releaseDueRetries();
+    } catch (error) {
+      this.logger.error(`Update timeouts/retries failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+}
