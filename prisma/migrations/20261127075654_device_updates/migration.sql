@@ -105,6 +105,9 @@ CREATE INDEX "device_updates_retry_due" ON "ota"."device_updates"("next_retry_at
 CREATE INDEX "device_updates_organization_id_campaign_id_status_idx" ON "ota"."device_updates"("organization_id", "campaign_id", "status");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "device_updates_update_id_key" ON "ota"."device_updates"("update_id");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "device_updates_one_active_per_device" ON "ota"."device_updates"("organization_id", "device_id") WHERE (status IN ('created', 'scheduled', 'in_progress', 'downloading', 'verifying', 'installing', 'awaiting_activation', 'rebooting'));
 
 -- CreateIndex
