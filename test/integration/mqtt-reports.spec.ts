@@ -210,14 +210,15 @@ describe('two replicas in one share group', () => {
   }, 90_000);
 });
 
-describe('without a report handler', () => {
-  itMqtt('the service connects for commands but does not subscribe to reports', async () => {
-    const t = await createTestApp({ env: { MQTT_URL: broker.url, MQTT_SHARE_GROUP: SHARE_GROUP } });
+describe('the whole service', () => {
+  // The device API provides DEVICE_REPORT_HANDLER, so the full application always consumes reports.
+  itMqtt('connects for commands and subscribes to reports through the device API handler', async () => {
+    const t = await createTestApp({ env: { MQTT_URL: broker.url, MQTT_SHARE_GROUP: `${SHARE_GROUP}_app` } });
     try {
       await waitFor('mqtt up', () => t.app.get(MqttConnection).connected, (ok) => ok);
-      expect(t.app.get(DeviceReportConsumer).subscribed).toBe(false);
+      expect(t.app.get(DeviceReportConsumer).subscribed).toBe(true);
       const res = await t.request({ method: 'GET', url: '/health/detailed' });
-      expect(res.json().checks.mqtt).toMatchObject({ status: 'up', consuming_reports: false });
+      expect(res.json().checks.mqtt).toMatchObject({ status: 'up', consuming_reports: true });
     } finally {
       await t.close();
     }

@@ -10,6 +10,7 @@ import { DownloadTokenSigner } from '../../src/modules/storage/download-token';
 import { STORAGE, type StoragePort } from '../../src/modules/storage/storage.port';
 import { startS3Server, type S3TestServer } from '../utils/s3-server';
 import { listFiles, type StorageBackend, storageBackends } from '../utils/storage-backends';
+import { startTcpProxy } from '../utils/tcp-proxy';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
 /**
@@ -654,6 +655,32 @@ describe('S3 storage in the application', () => {
       }
     } finally {
       await t.close();
+    }
+  });
+
+  it('rejects storage/unavailable and stops reading the body when S3 goes away mid-upload', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(server.endpoint).port) });
+    const t = await createTestApp({ env: s3Env({ S3_ENDPOINT: `http://${proxy.address}`, S3_PART_SIZE_MB: '5', S3_UPLOAD_CONCURRENCY: '2' }) });
+    try {
+      const storage = t.app.get<StoragePort>(STORAGE);
+      // Endless: only the uploader giving up ends it. S3 disappears once a part is on its way.
+      let produced = 0;
+      const body = new Readable({
+        read() {
+          if (produced === 6 * MiB) void proxy.cut();
+          produced += 64 * 1024;
+          this.push(randomBytes(64 * 1024));
+        },
+      });
+      // Whoever feeds the body hears why it was stopped (a pipeline would pass it upstream).
+      const bodyError = new Promise((resolve) => body.once('error', resolve));
+      await expect(storage.put(uniqueKey(), body)).rejects.toMatchObject({ code: 'storage/unavailable' });
+      await expect(bodyError).resolves.toMatchObject({ code: 'storage/unavailable' });
+      // Reading stopped with the parts in flight: at most the queue plus the part being filled.
+      expect(produced).toBeLessThanOrEqual(4 * 5 * MiB);
+    } finally {
+      await t.close();
+      await proxy.close();
     }
   });
 

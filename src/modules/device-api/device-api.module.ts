@@ -1,12 +1,31 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
+import { FirmwareModule } from '../firmware/firmware.module';
+import { DEVICE_REPORT_HANDLER } from '../mqtt/device-report-handler';
+import { UpdatesModule } from '../updates/updates.module';
 import { DeviceApiController } from './device-api.controller';
+import { DeviceApiMetrics } from './device-api.metrics';
 import { DeviceApiService } from './device-api.service';
+import { DeviceDeletedSubscriber } from './device-deleted.subscriber';
+import { MqttDeviceReportHandler } from './mqtt-report.handler';
 
-/** The API devices call (with `Authorization: Device <token>`), or gateways on their behalf. */
+/**
+ * The API devices call (with `Authorization: Device <token>`), or gateways on their behalf, over
+ * HTTP and MQTT. Global only to export `DEVICE_REPORT_HANDLER`: the MQTT bridge finds it without
+ * importing this module (which would tie the transport to the update rules) and without this
+ * module importing the bridge; nothing else is exported.
+ */
+@Global()
 @Module({
-  imports: [DevicesModule],
+  imports: [DevicesModule, FirmwareModule, UpdatesModule],
   controllers: [DeviceApiController],
-  providers: [DeviceApiService],
+  providers: [
+    DeviceApiService,
+    DeviceApiMetrics,
+    MqttDeviceReportHandler,
+    { provide: DEVICE_REPORT_HANDLER, useExisting: MqttDeviceReportHandler },
+    DeviceDeletedSubscriber,
+  ],
+  exports: [DEVICE_REPORT_HANDLER],
 })
 export class DeviceApiModule {}

@@ -1,7 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
+import { APP_CONFIG, type AppConfig } from '../../config';
 import type { DeviceResponseDto } from '../devices/dto/device.dto';
 import { DevicesService } from '../devices/devices.service';
 import { LastSeenBuffer } from '../devices/last-seen-buffer';
+import { FirmwareService } from '../firmware/firmware.service';
+import type { UpdateResponseDto } from '../updates/dto/update.dto';
+import { type DeviceReport, type ReportSource, UpdatesService } from '../updates/updates.service';
+import type { CheckInUpdateRow } from '../updates/updates.repository';
+import { DeviceApiMetrics, type ReportTransport } from './device-api.metrics';
+import type { DeviceCheckInDto, DeviceCheckInResponseDto, DeviceCheckInUpdateDto, DeviceStatusReportDto } from './dto/device-api.dto';
+
+/** A check-in answer and its strong ETag. */
+export interface CheckInAnswer {
+  body: DeviceCheckInResponseDto;
+  etag: string;
+}
 
 /** What devices (or gateways acting for them) ask of the service. */
 @Injectable()
@@ -9,6 +24,10 @@ export class DeviceApiService {
   constructor(
     private readonly devices: DevicesService,
     private readonly lastSeen: LastSeenBuffer,
+    private readonly updates: UpdatesService,
+    private readonly firmware: FirmwareService,
+    private readonly metrics: DeviceApiMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -20,4 +39,122 @@ export class DeviceApiService {
     this.lastSeen.record(organizationId, deviceId, { seenAt: new Date() });
     return device;
   }
+
+  /**
+   * The check-in, the hot path of a polling fleet: no write (last seen and the reported firmware
+   * version go to the {@link LastSeenBuffer}; `hardware_version` and `attributes` are validated
+   * and not stored, the registry API owns them) and one indexed read (the released update with
+   * its firmware). The answer is deterministic within a download-link window, so its ETag lets an
+   * unchanged device get a 304.
+   *
+   * A device the registry does not know gets `update: null` (it cannot have updates either); the
+   * last-seen write simply matches no row.
+   */
+  async checkIn(organizationId: string, deviceId: string, request: DeviceCheckInDto, ifNoneMatch: string | undefined): Promise<CheckInAnswer & { notModified: boolean }> {
+    const now = new Date();
+    this.lastSeen.record(organizationId, deviceId, { firmwareVersion: request.firmware_version, seenAt: now });
+    const row = await this.updates.releasedForCheckIn(organizationId, deviceId);
+    const body: DeviceCheckInResponseDto = {
+      poll_interval_seconds: this.pollIntervalSeconds(organizationId, deviceId),
+      update: row === null ? null : await this.toCheckInUpdate(row, now),
+    };
+    const etag = strongEtag(body, row);
+    const notModified = ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag);
+    this.metrics.checkIn(notModified ? 'not_modified' : row === null ? 'none' : 'update');
+    return { body, etag, notModified };
+  }
+
+  /**
+   * A device's report on one of its own updates (HTTP): the state machine of UpdatesService.
+   * Another device's update is 404, as is an unknown one.
+   * @throws NotFoundError `update/not_found`; ConflictError `update/terminal`, `update/invalid_transition`.
+   */
+  async reportStatus(organizationId: string, deviceId: string, updateId: string, body: DeviceStatusReportDto): Promise<UpdateResponseDto> {
+    const report = toDeviceReport(body);
+    this.recordSeen(organizationId, deviceId, report);
+    return this.applyReport('http', organizationId, deviceId, updateId, report);
+  }
+
+  /** A report (over either transport) counts as the device being seen, with the version it names. */
+  recordSeen(organizationId: string, deviceId: string, report: DeviceReport): void {
+    this.lastSeen.record(organizationId, deviceId, { firmwareVersion: report.firmware_version, seenAt: new Date() });
+  }
+
+  /**
+   * Applies a report and counts it by transport and outcome; client errors (404, 409) count as
+   * `rejected` and are thrown on.
+   */
+  async applyReport(transport: ReportTransport, organizationId: string, deviceId: string, updateId: string, report: DeviceReport): Promise<UpdateResponseDto> {
+    const source: ReportSource = transport === 'http' ? 'device' : 'mqtt';
+    try {
+      const result = await this.updates.applyDeviceReport(organizationId, deviceId, updateId, report, source);
+      this.metrics.report(transport, 'applied');
+      return result;
+    } catch (error) {
+      this.metrics.report(transport, error instanceof NotFoundError || error instanceof ConflictError ? 'rejected' : 'error');
+      throw error;
+    }
+  }
+
+  /**
+   * The configured interval ± `pollJitterPercent`%, the jitter derived from the device id: devices
+   * spread over the interval (no thundering herd after an outage) while each device's answer
+   * stays the same between check-ins, so its ETag stays meaningful.
+   */
+  private pollIntervalSeconds(organizationId: string, deviceId: string): number {
+    const { pollIntervalSeconds, pollJitterPercent } = this.config.updates;
+    const unit = createHash('sha256').update(`${organizationId}\u0000${deviceId}`).digest().readUInt32BE(0) / 0xffffffff;
+    const jitter = ((unit * 2 - 1) * pollJitterPercent) / 100;
+    return Math.max(1, Math.round(pollIntervalSeconds * (1 + jitter)));
+  }
+
+  private async toCheckInUpdate(row: CheckInUpdateRow, now: Date): Promise<DeviceCheckInUpdateDto> {
+    const link = await this.firmware.downloadLinkFor(row, now);
+    return {
+      update_id: row.updateId,
+      kind: row.kind,
+      firmware_id: row.firmwareId,
+      version: row.toVersion,
+      update_type: row.updateType,
+      download_url: link.url,
+      download_expires_at: link.expiresAt.toISOString(),
+      file_size: Number(row.fileSize),
+      checksum_sha256: row.checksumSha256,
+      checksum_md5: row.checksumMd5,
+      signature: row.signature,
+      signing_key_id: row.signingKeyId,
+      force: row.force,
+      timeout_at: row.timeoutAt === null ? null : row.timeoutAt.toISOString(),
+    };
+  }
+}
+
+/** The report as UpdatesService takes it: `null` fields are absent. */
+export function toDeviceReport(body: DeviceStatusReportDto): DeviceReport {
+  const report: DeviceReport = { status: body.status };
+  if (body.progress_percentage != null) report.progress_percentage = body.progress_percentage;
+  if (body.error_code != null) report.error_code = body.error_code;
+  if (body.error_message != null) report.error_message = body.error_message;
+  if (body.bytes_downloaded != null) report.bytes_downloaded = body.bytes_downloaded;
+  if (body.firmware_version != null) report.firmware_version = body.firmware_version;
+  return report;
+}
+
+/**
+ * A strong ETag over the whole answer (update id, timeout, firmware, the download link of the
+ * current window, the poll interval) plus the update's status and retry count, which the body
+ * does not show: a status change (the device's own report, a retry) answers 200 again, so the
+ * device never acts on a stale view of its job.
+ */
+function strongEtag(body: DeviceCheckInResponseDto, row: CheckInUpdateRow | null): string {
+  const hash = createHash('sha256').update(JSON.stringify(body));
+  if (row !== null) hash.update(`\u0000${row.status}\u0000${row.retryCount}`);
+  return `"${hash.digest('base64url').slice(0, 32)}"`;
+}
+
+/** `If-None-Match`: `*` or a list of tags; weak comparison, as RFC 9110 asks for this header. */
+function etagMatches(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
 }

@@ -8,6 +8,7 @@ import { listEnvelope } from '../../common/http/pagination.dto';
 import { InvalidVersionRangeError, parseVersionRange } from '../../common/versions/version-range-sql';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { OutboxService } from '../events/outbox.service';
+import { DeviceTokenCache } from './authenticators/device-token-cache';
 import { DeviceDeletionHook, type DeviceDeletionListener } from './device-deletion-hook';
 import type { DeviceCollections, DeviceRecord } from './device-input';
 import type { DirectoryDevice } from './directory/device-directory.port';
@@ -27,6 +28,8 @@ import type {
 @Injectable()
 export class DevicesService implements OnModuleInit {
   private deletionListeners: DeviceDeletionListener[] = [];
+  /** Verified tokens, so authenticating a polling device reads nothing (see DeviceTokenCache). */
+  private readonly tokenCache = new DeviceTokenCache();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -58,6 +61,8 @@ export class DevicesService implements OnModuleInit {
   async rotateToken(organizationId: string, deviceId: string): Promise<DeviceTokenResponseDto> {
     const token = generateDeviceToken();
     const device = await this.repository.replaceToken(organizationId, deviceId, hashDeviceToken(token));
+    // Only this replica forgets the old token at once; others within the cache TTL (30 s).
+    this.tokenCache.evictDevice(organizationId, deviceId);
     if (!device) throw notFound(deviceId);
     return { ...toDeviceResponse(device), device_token: token };
   }
@@ -146,6 +151,8 @@ export class DevicesService implements OnModuleInit {
       });
       return device;
     });
+    // After the commit, so a concurrent check-in cannot cache the token again in between.
+    this.tokenCache.evictDevice(organizationId, deviceId);
     return toDeviceResponse(deleted);
   }
 
@@ -156,12 +163,19 @@ export class DevicesService implements OnModuleInit {
 
   /**
    * Resolves `Authorization: Device <token>` to its device.
-   * @throws UnauthenticatedError when no device has this token (unknown, or rotated away).
+   * @throws UnauthenticatedError when no device has this token (unknown, or rotated away; other
+   *   replicas accept a rotated or deleted token for up to 30 s, see DeviceTokenCache).
    */
   async authenticateToken(token: string): Promise<Principal> {
-    const device = token.startsWith(DEVICE_TOKEN_PREFIX) ? await this.repository.findByTokenHash(hashDeviceToken(token)) : null;
-    if (!device) throw new UnauthenticatedError(ErrorCode.InvalidDeviceToken, 'Invalid device token');
-    return { kind: 'device', id: device.deviceId, organizationId: device.organizationId, roles: [] };
+    if (!token.startsWith(DEVICE_TOKEN_PREFIX)) throw invalidDeviceToken();
+    const tokenHash = hashDeviceToken(token);
+    const cached = this.tokenCache.get(tokenHash);
+    if (cached) return cached;
+    const device = await this.repository.findByTokenHash(tokenHash);
+    if (!device) throw invalidDeviceToken();
+    const principal: Principal = { kind: 'device', id: device.deviceId, organizationId: device.organizationId, roles: [] };
+    this.tokenCache.set(tokenHash, principal);
+    return principal;
   }
 }
 
@@ -172,6 +186,10 @@ function firmwareRange(range: string): semver.Range {
     if (!(error instanceof InvalidVersionRangeError)) throw error;
     throw new ValidationError([{ loc: ['query', 'firmware_version'], msg: error.message, type: 'version_range' }]);
   }
+}
+
+function invalidDeviceToken(): UnauthenticatedError {
+  return new UnauthenticatedError(ErrorCode.InvalidDeviceToken, 'Invalid device token');
 }
 
 function notFound(deviceId: string): NotFoundError {

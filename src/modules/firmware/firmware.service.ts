@@ -5,10 +5,10 @@ import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { listEnvelope } from '../../common/http/pagination.dto';
 import { APP_CONFIG, type AppConfig } from '../../config';
-import { PrismaService } from '../../database/prisma.service';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import type { Firmware } from '../../generated/prisma/client';
 import { OutboxService } from '../events/outbox.service';
-import { STORAGE, type StoragePort } from '../storage/storage.port';
+import { type DownloadLink, STORAGE, type StoragePort } from '../storage/storage.port';
 import type { FirmwareDownloadResponseDto, FirmwareListResponseDto, FirmwareResponseDto, ListFirmwareQueryDto } from './dto/firmware.dto';
 import { type FirmwareUsage, FirmwareUsageCheck } from './firmware-usage';
 import { toFirmwareResponse } from './firmware.mapper';
@@ -99,6 +99,51 @@ export class FirmwareService implements OnModuleInit {
       checksum_sha256: firmware.checksumSha256,
       file_size: Number(firmware.fileSize),
     };
+  }
+
+  /**
+   * The download link a device gets for a firmware at `now`, without recording anything (the
+   * check-in hot path writes nothing; the download is recorded when the device reports it, see
+   * {@link recordDeviceDownload}). Links are issued per window of half the TTL: every call in one
+   * window gets the same URL (so the check-in answer and its ETag stay stable), and a link handed
+   * out is valid for at least TTL/2.
+   */
+  downloadLinkFor(firmware: { storageKey: string; fileName: string }, now: Date = new Date()): Promise<DownloadLink> {
+    return this.storage.downloadUrl(firmware.storageKey, {
+      ttlSeconds: this.config.storage.downloadUrlTtlSeconds,
+      fileName: firmware.fileName,
+      issuedAt: this.downloadWindowStart(now),
+    });
+  }
+
+  /** Start of the link window containing `now`: a multiple of TTL/2 (whole seconds, at least 1). */
+  downloadWindowStart(now: Date = new Date()): Date {
+    const halfMs = Math.max(1, Math.floor(this.config.storage.downloadUrlTtlSeconds / 2)) * 1000;
+    return new Date(Math.floor(now.getTime() / halfMs) * halfMs);
+  }
+
+  /**
+   * Records, in the caller's transaction, that a device downloads this firmware through the link
+   * of its check-in (called once per update attempt, when the device reports downloading), so
+   * download counts and "data transferred" statistics stay real. A firmware deleted meanwhile is
+   * not recorded.
+   */
+  async recordDeviceDownload(organizationId: string, firmwareId: string, deviceId: string, tx: TransactionClient): Promise<void> {
+    const firmware = await this.repository.findById(organizationId, firmwareId, tx);
+    if (!firmware) return;
+    const windowStart = this.downloadWindowStart();
+    await this.repository.recordDownload(
+      {
+        organizationId,
+        firmwareId,
+        requestedBy: deviceId,
+        requestedByKind: 'device',
+        deviceId,
+        fileSize: firmware.fileSize,
+        expiresAt: new Date(windowStart.getTime() + this.config.storage.downloadUrlTtlSeconds * 1000),
+      },
+      tx,
+    );
   }
 
   /**

@@ -12,7 +12,7 @@ import type { DependencyHealth } from '../../common/health/health-indicator';
 import type { AppConfig } from '../../config';
 import { DownloadTokenSigner } from './download-token';
 import { assertValidKey, assertValidRange, assertWritable, assertValidTtl, invalidRange, objectNotFound, storageUnavailable } from './storage-errors';
-import type { ByteRange, DownloadLink, ObjectInfo, PutOptions, StoragePort, StoredObject } from './storage.port';
+import type { ByteRange, DownloadLink, DownloadUrlOptions, ObjectInfo, PutOptions, StoragePort, StoredObject } from './storage.port';
 
 /** Where the downloads route is served: `DownloadsController` under the global `api/v1` prefix. */
 export const DOWNLOADS_PATH = '/api/v1/downloads';
@@ -156,10 +156,12 @@ export class FilesystemStorage implements StoragePort, OnModuleInit {
     }
   }
 
-  async downloadUrl(key: string, options: { ttlSeconds: number; fileName: string }): Promise<DownloadLink> {
+  async downloadUrl(key: string, options: DownloadUrlOptions): Promise<DownloadLink> {
     assertValidKey(key);
     assertValidTtl(options.ttlSeconds);
-    const expiresAt = new Date((Math.floor(Date.now() / 1000) + options.ttlSeconds) * 1000);
+    // The token is an HMAC over key, file name and expiry: the same `issuedAt` gives the same URL.
+    const issuedAt = options.issuedAt ?? new Date();
+    const expiresAt = new Date((Math.floor(issuedAt.getTime() / 1000) + options.ttlSeconds) * 1000);
     const token = this.tokens.sign({ key, fileName: options.fileName, expiresAt });
     return { url: `${this.publicBaseUrl}${DOWNLOADS_PATH}/${token}`, expiresAt };
   }

@@ -1,5 +1,4 @@
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import {
   type BucketLocationConstraint,
   CreateBucketCommand,
@@ -10,7 +9,6 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { DependencyHealth } from '../../common/health/health-indicator';
@@ -25,21 +23,12 @@ import {
   objectNotFound,
   storageUnavailable,
 } from './storage-errors';
-import type { ByteRange, DownloadLink, ObjectInfo, PutOptions, StoragePort, StoredObject } from './storage.port';
+import { S3WriteError, uploadInParts } from './s3-part-upload';
+import type { ByteRange, DownloadLink, DownloadUrlOptions, ObjectInfo, PutOptions, StoragePort, StoredObject } from './storage.port';
 
 export type S3Settings = AppConfig['storage']['s3'];
 
 const HEALTH_TIMEOUT_MS = 3_000;
-
-/** Counts the bytes on their way to the uploader. */
-class ByteCounter extends Transform {
-  bytes = 0;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    callback(null, chunk);
-  }
-}
 
 /**
  * Objects in an S3-compatible bucket (AWS S3, MinIO, ...). Writes stream through multipart
@@ -83,38 +72,29 @@ export class S3Storage implements StoragePort, OnModuleInit, OnModuleDestroy {
     assertWritable(key, body, signal);
     if (this.settings.createBucket) await this.ensureBucket().catch((error: unknown) => this.fail(body, error));
 
-    const counter = new ByteCounter();
-    // Any failure of the body reaches the uploader as an error of `counter`, the stream it reads.
-    const feeding = pipeline(body, counter).catch(() => undefined);
-    // Aborting fails the body rather than calling `upload.abort()`: `abort()` makes `done()`
-    // reject at once, while parts are still in flight and before the multipart upload is
-    // aborted, and it cannot stop a single PutObject already sent. A failing body takes the
-    // uploader's own error path, which waits for in-flight parts and then aborts the upload.
+    // Aborting fails the body: the uploader stops reading, waits for the parts in flight and
+    // aborts the multipart upload, and a single PutObject already sent is deleted below.
     const onAbort = (): void => {
-      counter.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException('The write was aborted', 'AbortError'));
+      body.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException('The write was aborted', 'AbortError'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.settings.bucket, Key: key, Body: counter, ContentType: options.contentType },
-      partSize: this.settings.partSizeBytes,
-      queueSize: this.settings.uploadConcurrency,
-      leavePartsOnError: false,
-    });
+    let size: number;
     try {
-      await upload.done();
+      size = await uploadInParts(body, {
+        client: this.client,
+        bucket: this.settings.bucket,
+        key,
+        contentType: options.contentType,
+        partSize: this.settings.partSizeBytes,
+        queueSize: this.settings.uploadConcurrency,
+      });
     } catch (error) {
-      // The body failed or the signal aborted: that is the reason, whatever the uploader says.
-      const fed = counter.errored;
-      if (fed) {
-        await feeding;
-        throw fed;
-      }
+      // The body failed or the signal aborted: that error is the reason.
+      if (!(error instanceof S3WriteError)) throw error;
       // S3 failed: stop the body so that whoever feeds it does not wait forever.
-      const failure = storageUnavailable(error);
-      counter.destroy(failure);
-      await feeding;
+      const failure = storageUnavailable(error.reason);
+      body.destroy(failure);
       throw failure;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -124,7 +104,7 @@ export class S3Storage implements StoragePort, OnModuleInit, OnModuleDestroy {
       await this.delete(key);
       throw signal.reason;
     }
-    return { key, size: counter.bytes };
+    return { key, size };
   }
 
   async head(key: string): Promise<ObjectInfo | null> {
@@ -163,17 +143,19 @@ export class S3Storage implements StoragePort, OnModuleInit, OnModuleDestroy {
     }
   }
 
-  async downloadUrl(key: string, options: { ttlSeconds: number; fileName: string }): Promise<DownloadLink> {
+  async downloadUrl(key: string, options: DownloadUrlOptions): Promise<DownloadLink> {
     assertValidKey(key);
     assertValidTtl(options.ttlSeconds);
-    const expiresAt = new Date(Date.now() + options.ttlSeconds * 1000);
+    // SigV4 presigning is deterministic given the signing date: a fixed `issuedAt` gives the same URL.
+    const signingDate = options.issuedAt === undefined ? new Date() : wholeSeconds(options.issuedAt);
+    const expiresAt = new Date(signingDate.getTime() + options.ttlSeconds * 1000);
     const command = new GetObjectCommand({
       Bucket: this.settings.bucket,
       Key: key,
       ResponseContentDisposition: attachmentDisposition(options.fileName),
       ResponseContentType: 'application/octet-stream',
     });
-    const url = await getSignedUrl(this.presigner, command, { expiresIn: options.ttlSeconds });
+    const url = await getSignedUrl(this.presigner, command, { expiresIn: options.ttlSeconds, signingDate });
     return { url, expiresAt };
   }
 
@@ -272,4 +254,9 @@ function displayEndpoint(endpoint: string | undefined): string {
   } catch {
     return 'invalid';
   }
+}
+
+/** SigV4 dates have whole seconds; truncating keeps `expiresAt` exact. */
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }

@@ -24,6 +24,13 @@ export interface DownloadLink {
   expiresAt: Date;
 }
 
+export interface DownloadUrlOptions {
+  ttlSeconds: number;
+  fileName: string;
+  /** When the link counts as issued (default: now); it expires `ttlSeconds` later. */
+  issuedAt?: Date;
+}
+
 export interface PutOptions {
   contentType?: string;
   /** Aborting it cancels the write; nothing of the object remains. */
@@ -58,8 +65,13 @@ export interface StoragePort {
    * A short-lived URL that serves the object's bytes (GET with `Range` support) to anyone holding
    * it, e.g. a device. `fileName` is suggested to the downloader. `ttlSeconds` is a whole number,
    * at least 1. Filesystem links also answer HEAD; S3 presigned URLs are signed for GET only.
+   *
+   * With `issuedAt` (whole seconds) the link is signed as of that instant and expires at
+   * `issuedAt + ttlSeconds`; the same key, file name, TTL and `issuedAt` then always give the same
+   * URL, so a caller can hand out one stable link per time window without recording anything.
+   * Without it, the link is issued now.
    */
-  downloadUrl(key: string, options: { ttlSeconds: number; fileName: string }): Promise<DownloadLink>;
+  downloadUrl(key: string, options: DownloadUrlOptions): Promise<DownloadLink>;
 
   health(): Promise<DependencyHealth>;
 }

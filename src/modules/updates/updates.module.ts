@@ -4,6 +4,7 @@ import { DevicesModule } from '../devices/devices.module';
 import { FirmwareModule } from '../firmware/firmware.module';
 import { DEVICE_COMMAND_SINK } from './device-command-sink';
 import { DeviceCommandsWriter } from './device-commands.writer';
+import { UpdateMetrics } from './update.metrics';
 import { UpdatesFirmwareUsage, UpdatesDeviceDeletion } from './update-usage';
 import { DeviceUpdatesController, UpdatesController } from './updates.controller';
 import { UpdatesRepository } from './updates.repository';
@@ -22,6 +23,7 @@ import { UpdatesService } from './updates.service';
     UpdatesRepository,
     UpdatesService,
     UpdatesScheduler,
+    UpdateMetrics,
     UpdatesFirmwareUsage,
     UpdatesDeviceDeletion,
     DeviceCommandsWriter,

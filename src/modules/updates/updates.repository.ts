@@ -12,6 +12,26 @@ export interface NewTimelineEvent {
   detail?: string | null;
 }
 
+/** What a device's check-in needs of its released, unfinished update and the firmware to install. */
+export interface CheckInUpdateRow {
+  updateId: string;
+  kind: string;
+  status: string;
+  firmwareId: string;
+  toVersion: string;
+  retryCount: number;
+  force: boolean;
+  timeoutAt: Date | null;
+  updateType: string;
+  fileSize: bigint;
+  fileName: string;
+  storageKey: string;
+  checksumSha256: string;
+  checksumMd5: string;
+  signature: string | null;
+  signingKeyId: string | null;
+}
+
 export interface HistoryCounts {
   total: number;
   completed: number;
@@ -48,6 +68,35 @@ export class UpdatesRepository {
       WHERE organization_id = ${organizationId} AND device_id = ANY(${deviceIds}::text[]) AND status IN (${ACTIVE})
       FOR UPDATE`;
     return this.findByKeys(keys, tx);
+  }
+
+  /**
+   * The device's released, unfinished update joined with its firmware, or null: the one read of a
+   * check-in. The status list is the predicate of the partial unique index
+   * `device_updates_one_active_per_device` written as literals, so this is a single index probe.
+   */
+  async findReleasedForCheckIn(organizationId: string, deviceId: string): Promise<CheckInUpdateRow | null> {
+    const [row] = await this.prisma.$queryRaw<CheckInUpdateRow[]>`
+      SELECT u.update_id AS "updateId", u.kind, u.status, u.firmware_id AS "firmwareId", u.to_version AS "toVersion",
+             u.retry_count AS "retryCount", u.force, u.timeout_at AS "timeoutAt", f.update_type AS "updateType",
+             f.file_size AS "fileSize", f.file_name AS "fileName", f.storage_key AS "storageKey",
+             f.checksum_sha256 AS "checksumSha256", f.checksum_md5 AS "checksumMd5", f.signature, f.signing_key_id AS "signingKeyId"
+        FROM ota.device_updates u
+        JOIN ota.firmware f ON f.organization_id = u.organization_id AND f.firmware_id = u.firmware_id
+       WHERE u.organization_id = ${organizationId} AND u.device_id = ${deviceId} AND u.status IN (${ACTIVE})
+         AND u.status <> 'created'`;
+    return row ?? null;
+  }
+
+  /** The update by its id alone (unique across organizations), or null. */
+  findByUpdateId(updateId: string): Promise<DeviceUpdate | null> {
+    return this.prisma.deviceUpdate.findUnique({ where: { updateId } });
+  }
+
+  /** Released, unfinished updates by status, across organizations (the in-flight gauge). */
+  async countReleasedByStatus(): Promise<{ status: string; count: number }[]> {
+    return this.prisma.$queryRaw<{ status: string; count: number }[]>`
+      SELECT status, count(*)::int AS count FROM ota.device_updates WHERE status IN (${RELEASED}) GROUP BY status`;
   }
 
   insert(data: Prisma.DeviceUpdateUncheckedCreateInput, tx: TransactionClient): Promise<DeviceUpdate> {

@@ -34,7 +34,8 @@ import type {
 } from './dto/update.dto';
 import { type FinishedUpdate, UpdateFinishedHook, type UpdateFinishedListener } from './update-hooks';
 import { toUpdateDetail, toUpdateResponse } from './update.mapper';
-import { type NewTimelineEvent, UpdatesRepository } from './updates.repository';
+import { UpdateMetrics } from './update.metrics';
+import { type CheckInUpdateRow, type NewTimelineEvent, UpdatesRepository } from './updates.repository';
 
 /** A device's report on one of its updates (HTTP body or MQTT payload). */
 export interface DeviceReport {
@@ -64,6 +65,8 @@ const SCHEDULER_BATCH = 500;
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
 /** Lookups in flight at once against a remote device directory (it has no batch lookup). */
 const REMOTE_LOOKUP_CONCURRENCY = 16;
+/** Before the device fetched the image: leaving these for a later phase means it downloads it. */
+const BEFORE_DOWNLOAD: readonly UpdateStatus[] = ['scheduled', 'in_progress'];
 /** States reached only with an image whose checksum the device verified. */
 const VERIFIED_STATES: readonly UpdateStatus[] = ['installing', 'awaiting_activation', 'rebooting', 'completed'];
 
@@ -89,6 +92,7 @@ export class UpdatesService implements OnModuleInit {
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
     @Inject(DEVICE_COMMAND_SINK) private readonly commands: DeviceCommandSink,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: UpdateMetrics,
   ) {
     this.retryDelaysMs = Array.from({ length: 16 }, (_, index) => retryDelayMs(index + 1, config.updates.retryBaseDelayMs));
   }
@@ -363,6 +367,20 @@ export class UpdatesService implements OnModuleInit {
     });
   }
 
+  /**
+   * The device's released, unfinished update with its firmware, or null (`created` rows are not
+   * handed out): one indexed read, for the device check-in.
+   */
+  releasedForCheckIn(organizationId: string, deviceId: string): Promise<CheckInUpdateRow | null> {
+    return this.repository.findReleasedForCheckIn(organizationId, deviceId);
+  }
+
+  /** The organization an update belongs to (update ids are unique across organizations), or null. */
+  async organizationOfUpdate(updateId: string, deviceId: string): Promise<string | null> {
+    const row = await this.repository.findByUpdateId(updateId);
+    return row && row.deviceId === deviceId ? row.organizationId : null;
+  }
+
   /** Cancels the device's unfinished updates in the caller's transaction (the device is being deleted). */
   async cancelForDeletedDevice(organizationId: string, deviceId: string, tx: TransactionClient): Promise<void> {
     const active = await this.repository.lockActiveByDevices(organizationId, [deviceId], tx);
@@ -399,6 +417,11 @@ export class UpdatesService implements OnModuleInit {
     const bytes = report.bytes_downloaded !== undefined ? BigInt(report.bytes_downloaded) : status === 'completed' && row.downloadSize !== null ? row.downloadSize : row.bytesDownloaded;
     const verified = row.checksumVerified || VERIFIED_STATES.includes(status);
     const retryDue = status === 'failed' && canRetry({ status, retryCount: row.retryCount, maxRetries: row.maxRetries });
+    // The device fetches the image once per attempt, when it leaves the phases before download
+    // (not when it fails there): that is when its check-in link is used, recorded for statistics.
+    if (BEFORE_DOWNLOAD.includes(row.status as UpdateStatus) && status !== 'failed') {
+      await this.firmware.recordDeviceDownload(row.organizationId, row.firmwareId, row.deviceId, tx);
+    }
     const [changed] = await this.repository.updateMany(
       row.organizationId,
       [row.updateId],
@@ -468,6 +491,7 @@ export class UpdatesService implements OnModuleInit {
     );
     await this.repository.addEvents(cancelled.map((row) => event(row, source, detail)), tx);
     for (const row of cancelled) await this.recordOutbox(tx, 'update.cancelled', row);
+    for (const row of cancelled) this.metrics.finished(row);
     if (notifyDevices) {
       const released = new Set(rows.filter((row) => row.status !== 'created').map((row) => row.updateId));
       await this.commands.enqueueMany(
@@ -595,6 +619,7 @@ export class UpdatesService implements OnModuleInit {
       toVersion: row.toVersion,
     };
     for (const listener of this.finishedListeners) await listener.onUpdateFinished(finished, tx);
+    this.metrics.finished(row);
   }
 }
 

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { MetricsService } from '../../common/observability/metrics.service';
+
+export type CheckInResult = 'update' | 'none' | 'not_modified';
+export type ReportTransport = 'http' | 'mqtt';
+/** `applied`; `rejected` (the state machine or ownership refused it); `error` (anything else). */
+export type ReportOutcome = 'applied' | 'rejected' | 'error';
+
+/** Counters of the device protocol (rates per second come from `rate()` in Prometheus). */
+@Injectable()
+export class DeviceApiMetrics {
+  private readonly checkIns: Counter<'result'>;
+  private readonly reports: Counter<'transport' | 'outcome'>;
+
+  constructor(metrics: MetricsService) {
+    const registers = [metrics.registry];
+    this.checkIns = new Counter({
+      name: 'ota_device_checkins_total',
+      help: 'Device check-ins, by result: an update handed out, none, or not modified (304)',
+      labelNames: ['result'] as const,
+      registers,
+    });
+    this.reports = new Counter({
+      name: 'ota_device_reports_total',
+      help: 'Device status reports, by transport and outcome',
+      labelNames: ['transport', 'outcome'] as const,
+      registers,
+    });
+  }
+
+  checkIn(result: CheckInResult): void {
+    this.checkIns.inc({ result });
+  }
+
+  report(transport: ReportTransport, outcome: ReportOutcome): void {
+    this.reports.inc({ transport, outcome });
+  }
+}

@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DEVICE_LIMITS } from '../../devices/device-input';
+import { DeviceIdParamDto } from '../../devices/dto/device.dto';
+import { DEVICE_REPORTED_STATUSES, type DeviceReportedStatus } from '../../updates/domain/update-state';
+import { UPDATE_KINDS } from '../../updates/dto/update.dto';
+
+/** `{device_id}` and `{update_id}` of a device's report on one of its updates. */
+export class DeviceUpdateParamsDto extends DeviceIdParamDto {
+  /** 32 lowercase hex characters. */
+  @Matches(/^[0-9a-f]{32}$/, { message: 'update_id must be 32 lowercase hexadecimal characters' })
+  update_id!: string;
+}
+
+export class DeviceCheckInDto {
+  /** The firmware version the device runs now; recorded (buffered) as the device's reported version. */
+  @IsString()
+  @Length(1, DEVICE_LIMITS.versionMaxLength)
+  firmware_version!: string;
+
+  /** Accepted and validated, not stored: the registry's hardware version is set by registration. */
+  @IsOptional()
+  @IsString()
+  @Length(1, DEVICE_LIMITS.versionMaxLength)
+  hardware_version?: string | null;
+
+  /** Accepted and validated, not stored: attributes are set through the registry API. */
+  @IsOptional()
+  @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
+  attributes?: Record<string, unknown> | null;
+}
+
+/** The device's job: what to install and where to fetch it. */
+export class DeviceCheckInUpdateDto {
+  update_id!: string;
+  @ApiProperty({ enum: UPDATE_KINDS })
+  kind!: string;
+  firmware_id!: string;
+  /** The version to install. */
+  version!: string;
+  /** `firmware`, `config`, ... as uploaded. */
+  update_type!: string;
+  /**
+   * Where to download the image; valid until `download_expires_at` (at least half the configured
+   * TTL after this answer). Check in again for a fresh link.
+   */
+  download_url!: string;
+  download_expires_at!: string;
+  /** Size of the image in bytes. */
+  file_size!: number;
+  checksum_sha256!: string;
+  checksum_md5!: string;
+  /** Base64 Ed25519 signature over the SHA-256 digest of the image, if the firmware is signed. */
+  @ApiProperty({ type: 'string', nullable: true })
+  signature!: string | null;
+  @ApiProperty({ type: 'string', nullable: true })
+  signing_key_id!: string | null;
+  /** Install even if the device would otherwise refuse (e.g. a downgrade). */
+  force!: boolean;
+  /** The update fails (and may be retried) if not completed by then. */
+  @ApiProperty({ type: 'string', nullable: true })
+  timeout_at!: string | null;
+}
+
+export class DeviceCheckInResponseDto {
+  /** Seconds until the next check-in (the configured interval with a per-device jitter). */
+  poll_interval_seconds!: number;
+  /** The released update the device should work on, or null. */
+  @ApiProperty({ type: DeviceCheckInUpdateDto, nullable: true })
+  update!: DeviceCheckInUpdateDto | null;
+}
+
+/**
+ * A device's report on one of its updates. The same fields (and limits) as the MQTT status
+ * payload (`src/modules/mqtt/device-report.ts`) minus `update_id`, which is in the path here;
+ * `null` counts as absent.
+ */
+export class DeviceStatusReportDto {
+  /** The phase the device is in now. It may skip phases, never go back; repeating the current one updates progress. */
+  @IsIn(DEVICE_REPORTED_STATUSES)
+  @ApiProperty({ enum: DEVICE_REPORTED_STATUSES })
+  status!: DeviceReportedStatus;
+
+  /** Progress within the phase, 0-100. */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(100)
+  progress_percentage?: number | null;
+
+  /** Why it failed (with `status` `failed`). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  error_code?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  error_message?: string | null;
+
+  /** Bytes of the image downloaded so far. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  bytes_downloaded?: number | null;
+
+  /** The version the device runs; with `completed` it must be the update's version, or the update fails (`version_mismatch`). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  firmware_version?: string | null;
+}

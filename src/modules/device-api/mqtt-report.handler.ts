@@ -1,0 +1,39 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
+import type { DeviceReport as MqttDeviceReport } from '../mqtt/device-report';
+import type { DeviceReportHandler, DeviceReportOutcome } from '../mqtt/device-report-handler';
+import { UpdatesService } from '../updates/updates.service';
+import { DeviceApiService } from './device-api.service';
+
+/**
+ * Applies status reports devices publish over MQTT (the port of the MQTT bridge). The topic names
+ * the device, the payload the update: the update is found by its id (unique across organizations)
+ * and must belong to that device, which gives the organization. Client errors (unknown or someone
+ * else's update, a refused transition) are `rejected`, never thrown; the bridge logs and counts them.
+ */
+@Injectable()
+export class MqttDeviceReportHandler implements DeviceReportHandler {
+  private readonly logger = new Logger('MqttDeviceReports');
+
+  constructor(
+    private readonly updates: UpdatesService,
+    private readonly deviceApi: DeviceApiService,
+  ) {}
+
+  async handleReport(deviceId: string, report: MqttDeviceReport): Promise<DeviceReportOutcome> {
+    const organizationId = await this.updates.organizationOfUpdate(report.update_id, deviceId);
+    if (organizationId === null) {
+      this.logger.debug(`Update ${report.update_id} is not an update of device ${JSON.stringify(deviceId)}`);
+      return 'rejected';
+    }
+    const { update_id: updateId, ...rest } = report;
+    this.deviceApi.recordSeen(organizationId, deviceId, rest);
+    try {
+      await this.deviceApi.applyReport('mqtt', organizationId, deviceId, updateId, rest);
+      return 'applied';
+    } catch (error) {
+      if (error instanceof NotFoundError || error instanceof ConflictError) return 'rejected';
+      throw error;
+    }
+  }
+}
