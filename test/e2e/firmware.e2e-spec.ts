@@ -37,7 +37,7 @@ describe.each(storageBackends())('firmware on $name storage', (backend) => {
   }
 
   async function outboxTypes(): Promise<string[]> {
-    return withClient(t.database.url, async (client) => (await client.query('SELECT type FROM ota.outbox_events ORDER BY created_at')).rows.map((r) => r.type));
+    return withClient(t.database.url, async (client) => (await client.query('SELECT type FROM ota.outbox_events ORDER BY sequence')).rows.map((r) => r.type));
   }
 
   /** Uploads that fail must leave storage exactly as it was. */

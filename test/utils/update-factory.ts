@@ -97,11 +97,11 @@ export function timelineRows(t: TestApp, updateId: string): Promise<{ status: st
 export function outboxEvents(t: TestApp, key: string, value: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
   return sql(
     t,
-    `SELECT type, envelope->'data' AS data FROM ota.outbox_events WHERE envelope->'data'->>$1 = $2 ORDER BY created_at, id`,
+    `SELECT type, envelope->'data' AS data FROM ota.outbox_events WHERE envelope->'data'->>$1 = $2 ORDER BY sequence`,
     [key, value],
   );
 }
 
 export function deviceCommands(t: TestApp, deviceId: string): Promise<{ payload: Record<string, unknown>; organization_id: string }[]> {
-  return sql(t, 'SELECT payload, organization_id FROM ota.device_commands WHERE device_id = $1 ORDER BY created_at, id', [deviceId]);
+  return sql(t, 'SELECT payload, organization_id FROM ota.device_commands WHERE device_id = $1 ORDER BY sequence', [deviceId]);
 }

@@ -40,12 +40,12 @@ export class OutboxRepository {
            SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = e.attempts + 1
           FROM (SELECT id FROM ota.outbox_events
                  WHERE published_at IS NULL AND next_attempt_at <= now()
-                 ORDER BY created_at, id
+                 ORDER BY sequence
                  LIMIT ${limit}
                  FOR UPDATE SKIP LOCKED) AS due
          WHERE e.id = due.id
-     RETURNING e.id, e.type, e.envelope, e.attempts, e.created_at)
-      SELECT id, type, envelope, attempts FROM claimed ORDER BY created_at, id`;
+     RETURNING e.id, e.type, e.envelope, e.attempts, e.sequence)
+      SELECT id, type, envelope, attempts FROM claimed ORDER BY sequence`;
   }
 
   async markPublished(ids: string[]): Promise<void> {

@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "ota"."outbox_events" ADD COLUMN     "sequence" BIGSERIAL NOT NULL;
+
 -- CreateTable
 CREATE TABLE "ota"."device_updates" (
     "organization_id" VARCHAR(100) NOT NULL,
