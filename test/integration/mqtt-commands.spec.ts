@@ -63,7 +63,7 @@ async function insertCommands(t: TestApp, ids: string[], type = 'update.released
 }
 
 function commandRows(t: TestApp) {
-  return t.app.get(PrismaService).deviceCommand.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  return t.app.get(PrismaService).deviceCommand.findMany({ orderBy: { sequence: 'asc' } });
 }
 
 async function pendingCount(t: TestApp): Promise<number> {

@@ -77,7 +77,7 @@ async function recordEvents(
 }
 
 function outboxRows(t: TestApp) {
-  return t.app.get(PrismaService).outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  return t.app.get(PrismaService).outboxEvent.findMany({ orderBy: { sequence: 'asc' } });
 }
 
 async function pendingCount(t: TestApp): Promise<number> {
