@@ -71,6 +71,12 @@ const BEFORE_DOWNLOAD: readonly UpdateStatus[] = ['scheduled', 'in_progress'];
 const VERIFIED_STATES: readonly UpdateStatus[] = ['installing', 'awaiting_activation', 'rebooting', 'completed'];
 
 /**
+ * A bulk request writes up to 10 000 updates with their timeline rows and device commands in one
+ * transaction; that takes seconds, past Prisma's 5 s default, and must not fail half-way as a 500.
+ */
+const BULK_TRANSACTION = { timeout: 120_000, maxWait: 10_000 };
+
+/**
  * Device updates of one organization per call: operator requests (single, bulk, cancel, retry),
  * device reports through the state machine, and the scheduler's timeouts and automatic retries.
  * Every status change writes a timeline row and its outbox event in the same transaction.
@@ -208,7 +214,7 @@ export class UpdatesService implements OnModuleInit {
         );
         await this.afterInsert(tx, rows, 'operator');
         return rows;
-      });
+      }, BULK_TRANSACTION);
       const byDevice = new Map(inserted.map((row) => [row.deviceId, row.updateId]));
       for (const device of candidates) {
         const result = results[firstIndex.get(device.deviceId) as number];

@@ -1,0 +1,408 @@
+/**
+ * `npm run bench:checkin`: device check-in rate against a bare Fastify on the same machine, and
+ * status-report ingestion rate.
+ *
+ * Imports 100 000 devices (`POST /api/v1/devices/import`), uploads one firmware and releases it to
+ * 10 000 of them (`POST /api/v1/devices/bulk/update`, batches of 10 000): every tenth device has a
+ * pending update. Devices call with one `device_gateway` API key (made with
+ * `POST /api/v1/api-keys`) rather than 100 000 device tokens: a gateway key authenticates for any
+ * device of its organization, so the load can spread over the whole fleet. BENCH_CREDENTIALS=tokens
+ * uses devices' own tokens instead, rotated for a sample (BENCH_TOKEN_SAMPLE, default 10 000).
+ * Other knobs: BENCH_DEVICES, BENCH_PENDING, BENCH_REPORT_DEVICES, BENCH_BULK_BATCH,
+ * BENCH_CONNECTIONS, BENCH_WARMUP_SECONDS, BENCH_DURATION_SECONDS. The database is a fresh one on the
+ * server of DATABASE_URL when set, else an embedded PostgreSQL (see support.mts).
+ *
+ * Check-ins: autocannon, 64 connections, a warm-up then a measured run, each request for the next
+ * device of a shuffled fleet; half the devices (chosen at random) already have the ETag of their
+ * previous answer (collected by a first pass) and send it as `If-None-Match`, the rest check in
+ * unconditionally. In the same run, a bare Fastify "hello world" in a child process gets the same
+ * requests with the same settings. Prints both rates, their ratio (target >= 0.30) and p50/p99
+ * latency (target p99 <= 30 ms).
+ *
+ * Status reports: devices with a pending update report downloading, verifying, installing,
+ * rebooting, completed, in order per device (each autocannon connection works through one device
+ * at a time), 64 connections; prints reports/s (target >= 3 000/s), then checks that every update
+ * is completed with its five reports in its timeline (all of them through `GET /api/v1/updates/{id}`)
+ * and that `GET /api/v1/stats` counts them.
+ *
+ * Exits 1 only on errors (a failed request, a report not persisted), not on a missed target.
+ */
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Instance, Options, Result } from 'autocannon';
+import { SignJWT } from 'jose';
+import type * as SupportModule from './support.mts';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as (options: Options) => Instance & PromiseLike<Result>;
+
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
+/** Every `DEVICES / PENDING`-th device has a pending update. */
+const PENDING = Number(process.env.BENCH_PENDING ?? 10_000);
+/** Devices that run the full report cycle; a multiple of CONNECTIONS keeps whole cycles per connection. */
+const REPORT_DEVICES = Number(process.env.BENCH_REPORT_DEVICES ?? 5_120);
+/** Devices per `POST /devices/bulk/update` (the endpoint's maximum is 10 000). */
+const BULK_BATCH = Number(process.env.BENCH_BULK_BATCH ?? 10_000);
+/**
+ * `gateway` (default): one `device_gateway` API key for every device, so the load spreads over all
+ * of them. `tokens`: each device its own token (`Authorization: Device`), rotated for a sample of
+ * BENCH_TOKEN_SAMPLE devices (plus the reporting ones), which the check-ins then cycle through.
+ */
+const CREDENTIALS = (process.env.BENCH_CREDENTIALS ?? 'gateway') as 'gateway' | 'tokens';
+const TOKEN_SAMPLE = Number(process.env.BENCH_TOKEN_SAMPLE ?? 10_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+const TARGET_RATIO = 0.3;
+const TARGET_P99_MS = 30;
+const TARGET_REPORTS_PER_SECOND = 3_000;
+const ORG = 'bench-checkin';
+const DEVICE_VERSION = '1.0.0';
+const TARGET_VERSION = '1.1.0';
+const REPORT_CYCLE = ['downloading', 'verifying', 'installing', 'rebooting', 'completed'] as const;
+
+if (CREDENTIALS !== 'gateway' && CREDENTIALS !== 'tokens') throw new Error('BENCH_CREDENTIALS must be gateway or tokens');
+if (DEVICES % PENDING !== 0) throw new Error('BENCH_DEVICES must be a multiple of BENCH_PENDING');
+if (REPORT_DEVICES > PENDING || REPORT_DEVICES % CONNECTIONS !== 0) throw new Error('BENCH_REPORT_DEVICES must be <= BENCH_PENDING and a multiple of BENCH_CONNECTIONS');
+
+// Imported at run time: tsc refuses a static import ending in `.mts`, Node needs the extension.
+const { JWT_SECRET, freePort, freshDatabase, operatorToken, printTable, runBenchmark, startService, stopProcess } = (await import(
+  new URL('./support.mts', import.meta.url).href
+)) as typeof SupportModule;
+
+const deviceId = (i: number) => `ck-${String(i).padStart(6, '0')}`;
+const checkInPath = (id: string) => `/api/v1/device-api/devices/${id}/check-in`;
+const CHECK_IN_BODY = JSON.stringify({ firmware_version: DEVICE_VERSION });
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function adminToken(): Promise<string> {
+  return new SignJWT({ organization_id: ORG, role: 'admin' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench-admin')
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+async function call<T>(origin: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer | FormData): Promise<T> {
+  const res = await fetch(`${origin}${path}`, { method, headers, body });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 2000)}`);
+  return JSON.parse(text) as T;
+}
+
+function run(options: Options): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ ...options }).then(resolve, reject);
+  });
+}
+
+/** Transport errors, timeouts and 4xx/5xx answers of a run (304 is an expected answer). */
+function failures(result: Result): string | undefined {
+  const bad = result.errors + result.timeouts + result['4xx'] + result['5xx'];
+  if (bad === 0) return undefined;
+  return `${result.errors} errors, ${result.timeouts} timeouts, status counts ${JSON.stringify(result.statusCodeStats)}`;
+}
+
+/** What autocannon keeps per connection: the device of the request in flight. */
+interface DeviceContext {
+  device: number;
+}
+
+interface Mix {
+  withUpdate: number;
+  withoutUpdate: number;
+  notModified: number;
+  conditional: number;
+  other: number;
+}
+
+/**
+ * Check-in requests cycling through `order`; a device with a known ETag sends it. `mix` counts
+ * what was sent and answered; `etags`, when `learn` is set, records each answer's ETag.
+ */
+function checkInRequests(order: number[], etags: Map<number, string>, mix: Mix, learn: boolean, credentials: (device: number) => Record<string, string>): Options['requests'] {
+  let next = 0;
+  return [
+    {
+      method: 'POST',
+      setupRequest: (request, context) => {
+        const device = order[next++ % order.length];
+        (context as DeviceContext).device = device;
+        const etag = learn ? undefined : etags.get(device);
+        if (etag !== undefined) mix.conditional++;
+        return {
+          ...request,
+          path: checkInPath(deviceId(device)),
+          headers: { ...request.headers, ...credentials(device), ...(etag === undefined ? {} : { 'if-none-match': etag }) },
+          body: CHECK_IN_BODY,
+        };
+      },
+      onResponse: (status, body, context, headers) => {
+        if (status === 304) mix.notModified++;
+        else if (status !== 200) mix.other++;
+        else if (body.includes('"update":null')) mix.withoutUpdate++;
+        else mix.withUpdate++;
+        if (learn && status === 200) {
+          const etag = headers?.etag ?? headers?.ETag;
+          if (typeof etag === 'string') etags.set((context as DeviceContext).device, etag);
+        }
+      },
+    },
+  ];
+}
+
+await runBenchmark('ota-bench-checkin-', async (workspace) => {
+  const databaseUrl = await freshDatabase(workspace, 'ota_bench_checkin');
+  const service = await startService(workspace, {
+    databaseUrl,
+    env: {
+      STORAGE_DRIVER: 'filesystem',
+      STORAGE_DIR: join(workspace.folder, 'storage'),
+      DOWNLOAD_URL_SECRET: randomBytes(32).toString('hex'),
+      DEVICE_IMPORT_MAX_BYTES: String(512 * 1024 * 1024),
+    },
+  });
+  const operator = { authorization: `Bearer ${await operatorToken(ORG)}` };
+
+  // --- fleet, firmware, pending updates, gateway key ----------------------------------------------
+  const ndjson = Array.from({ length: DEVICES }, (_, i) =>
+    JSON.stringify({ device_id: deviceId(i), device_type: 'sensor', device_model: 'BENCH-1', manufacturer: 'Bench', hardware_version: '1.0', firmware_version: DEVICE_VERSION }),
+  ).join('\n');
+  const imported = await call<{ created: number; updated: number; failed: unknown[] }>(service.origin, 'POST', '/api/v1/devices/import', {
+    ...operator,
+    'content-type': 'application/x-ndjson',
+  }, `${ndjson}\n`);
+  if (imported.created !== DEVICES || imported.failed.length > 0) throw new Error(`import: ${JSON.stringify(imported).slice(0, 500)}`);
+
+  const form = new FormData();
+  form.append('metadata', JSON.stringify({ name: 'Bench firmware', version: TARGET_VERSION, device_model: 'BENCH-1' }));
+  form.append('file', new Blob([new Uint8Array(randomBytes(64 * 1024))]), 'bench.bin');
+  const firmware = await call<{ firmware_id: string }>(service.origin, 'POST', '/api/v1/firmware', operator, form);
+
+  const stride = DEVICES / PENDING;
+  const pending = Array.from({ length: PENDING }, (_, k) => k * stride);
+  const updateIds = new Map<number, string>();
+  const released = performance.now();
+  for (let i = 0; i < pending.length; i += BULK_BATCH) {
+    const batch = pending.slice(i, i + BULK_BATCH);
+    const answer = await call<{ results: { device_id: string; success: boolean; update_id?: string; error?: string }[] }>(
+      service.origin,
+      'POST',
+      '/api/v1/devices/bulk/update',
+      { ...operator, 'content-type': 'application/json' },
+      JSON.stringify({ firmware_id: firmware.firmware_id, device_ids: batch.map(deviceId) }),
+    );
+    answer.results.forEach((result, k) => {
+      if (!result.success || result.update_id === undefined) throw new Error(`bulk update of ${result.device_id}: ${result.error}`);
+      updateIds.set(batch[k], result.update_id);
+    });
+  }
+  const releaseSeconds = (performance.now() - released) / 1000;
+
+  const gateway = await call<{ key: string }>(
+    service.origin,
+    'POST',
+    '/api/v1/api-keys',
+    { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' },
+    JSON.stringify({ name: 'bench gateway', role: 'device_gateway' }),
+  );
+  const deviceHeaders = { 'x-api-key': gateway.key, 'content-type': 'application/json' };
+  console.log(
+    `${DEVICES} devices imported, firmware ${firmware.firmware_id} released to ${PENDING} of them in ${releaseSeconds.toFixed(1)} s (bulk update, batches of ${BULK_BATCH})`,
+  );
+
+  // Sanity: a pending device is offered its update, with an ETag that a repeat answers with 304.
+  const probe = await fetch(`${service.origin}${checkInPath(deviceId(pending[0]))}`, { method: 'POST', headers: deviceHeaders, body: CHECK_IN_BODY });
+  const probeBody = (await probe.json()) as { update: { update_id: string } | null };
+  const probeEtag = probe.headers.get('etag');
+  if (probe.status !== 200 || probeBody.update?.update_id !== updateIds.get(pending[0]) || probeEtag === null) {
+    throw new Error(`check-in of a pending device: ${probe.status} ${JSON.stringify(probeBody)} etag ${probeEtag}`);
+  }
+  const repeat = await fetch(`${service.origin}${checkInPath(deviceId(pending[0]))}`, {
+    method: 'POST',
+    headers: { ...deviceHeaders, 'if-none-match': probeEtag },
+    body: CHECK_IN_BODY,
+  });
+  if (repeat.status !== 304) throw new Error(`a check-in with If-None-Match of the current ETag answered ${repeat.status}`);
+
+  // --- check-ins ------------------------------------------------------------------------------------
+  const random = mulberry32(DEVICES);
+  const fleet = Array.from({ length: DEVICES }, (_, i) => i);
+  for (let i = fleet.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [fleet[i], fleet[j]] = [fleet[j], fleet[i]];
+  }
+  const reporting = pending.slice(0, REPORT_DEVICES);
+  const tokens = new Map<number, string>();
+  if (CREDENTIALS === 'tokens') {
+    const queue = [...new Set([...fleet.slice(0, TOKEN_SAMPLE), ...reporting])];
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let device = queue.pop(); device !== undefined; device = queue.pop()) {
+          const answer = await call<{ device_token: string }>(service.origin, 'POST', `/api/v1/devices/${deviceId(device)}/token`, operator);
+          tokens.set(device, answer.device_token);
+        }
+      }),
+    );
+  }
+  const order = CREDENTIALS === 'tokens' ? fleet.slice(0, TOKEN_SAMPLE) : fleet;
+  const credentials = (device: number): Record<string, string> =>
+    CREDENTIALS === 'tokens' ? { authorization: `Device ${tokens.get(device)}` } : { 'x-api-key': gateway.key };
+  console.log(
+    CREDENTIALS === 'tokens'
+      ? `device credentials for the load: own device tokens (Authorization: Device), rotated for ${tokens.size} devices; check-ins cycle through ${order.length} of them`
+      : 'device credentials for the load: one device_gateway API key (X-API-Key) for every device',
+  );
+  const conditional = order.filter(() => random() < 0.5);
+  const etags = new Map<number, string>();
+  const learnMix: Mix = { withUpdate: 0, withoutUpdate: 0, notModified: 0, conditional: 0, other: 0 };
+  const learned = await run({
+    url: service.origin,
+    connections: CONNECTIONS,
+    amount: conditional.length,
+    headers: { 'content-type': 'application/json' },
+    requests: checkInRequests(conditional, etags, learnMix, true, credentials),
+  });
+  const learnFailure = failures(learned);
+  if (learnFailure !== undefined || etags.size !== conditional.length) {
+    throw new Error(`ETag pass: ${learnFailure ?? ''} ${etags.size} ETags for ${conditional.length} devices`);
+  }
+
+  const load = async (origin: string, label: string) => {
+    const mix: Mix = { withUpdate: 0, withoutUpdate: 0, notModified: 0, conditional: 0, other: 0 };
+    const settings = { url: origin, connections: CONNECTIONS, headers: { 'content-type': 'application/json' } };
+    await run({ ...settings, duration: WARMUP_SECONDS, requests: checkInRequests(order, etags, { ...mix }, false, credentials) });
+    const result = await run({ ...settings, duration: DURATION_SECONDS, requests: checkInRequests(order, etags, mix, false, credentials) });
+    const failure = failures(result);
+    if (failure !== undefined) throw new Error(`${label}: ${failure}`);
+    return { result, mix };
+  };
+
+  const checkIns = await load(service.origin, 'service check-ins');
+
+  const fastifyPort = await freePort();
+  const baseline = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const app = require('fastify')({ logger: false });
+       app.post('/api/v1/device-api/devices/:device_id/check-in', async () => ({ hello: 'world' }));
+       app.listen({ port: ${fastifyPort}, host: '127.0.0.1' }).catch((error) => { console.error(error); process.exit(1); });`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { PATH: process.env.PATH, NODE_ENV: 'production' } },
+  );
+  // Guarded: a child ended by a signal has no exit code, and stopProcess would wait for it forever.
+  workspace.defer(async () => (baseline.exitCode === null && baseline.signalCode === null ? stopProcess(baseline) : undefined));
+  const fastifyOrigin = `http://127.0.0.1:${fastifyPort}`;
+  for (let tries = 0; !(await fetch(fastifyOrigin).then(() => true, () => false)); tries++) {
+    if (tries > 100) throw new Error('the Fastify baseline did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const hello = await load(fastifyOrigin, 'Fastify baseline');
+  await stopProcess(baseline);
+
+  // --- status reports -------------------------------------------------------------------------------
+  let nextDevice = 0;
+  const reportRequests: Options['requests'] = REPORT_CYCLE.map((status, step) => ({
+    method: 'POST',
+    setupRequest: (request, context) => {
+      // The first step of a cycle takes the next device; autocannon resets the context between cycles.
+      if (step === 0) (context as DeviceContext).device = reporting[nextDevice++];
+      const device = (context as DeviceContext).device;
+      return {
+        ...request,
+        path: `/api/v1/device-api/devices/${deviceId(device)}/updates/${updateIds.get(device)}/status`,
+        headers: { ...request.headers, ...credentials(device) },
+        body: JSON.stringify({
+          status,
+          ...(status === 'downloading' ? { progress_percentage: 100, bytes_downloaded: 64 * 1024 } : {}),
+          ...(status === 'completed' ? { firmware_version: TARGET_VERSION } : {}),
+        }),
+      };
+    },
+  }));
+  const reports = await run({ url: service.origin, connections: CONNECTIONS, amount: REPORT_DEVICES * REPORT_CYCLE.length, headers: { 'content-type': 'application/json' }, requests: reportRequests });
+  const reportFailure = failures(reports) ?? (reports['3xx'] > 0 ? `${reports['3xx']} redirects` : undefined);
+  if (reportFailure !== undefined) throw new Error(`status reports: ${reportFailure}`);
+  if (nextDevice !== REPORT_DEVICES || reports['2xx'] !== REPORT_DEVICES * REPORT_CYCLE.length) {
+    throw new Error(`status reports: ${reports['2xx']} answered 2xx for ${nextDevice} devices, expected ${REPORT_DEVICES * REPORT_CYCLE.length} for ${REPORT_DEVICES}`);
+  }
+  const reportsPerSecond = reports['2xx'] / (reports.duration > 0 ? reports.duration : 1);
+
+  // Every report persisted: each update completed, its timeline holding the five device reports.
+  let verified = 0;
+  const problems: string[] = [];
+  const queue = [...reporting];
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let device = queue.pop(); device !== undefined; device = queue.pop()) {
+        const update = await call<{ status: string; timeline: { status: string; source: string }[] }>(
+          service.origin,
+          'GET',
+          `/api/v1/updates/${updateIds.get(device)}`,
+          operator,
+        );
+        const reported = update.timeline.filter((entry) => (REPORT_CYCLE as readonly string[]).includes(entry.status)).map((entry) => entry.status);
+        if (update.status !== 'completed' || REPORT_CYCLE.some((status) => !reported.includes(status))) {
+          problems.push(`${deviceId(device)}: ${update.status}, timeline ${reported.join(',')}`);
+        } else verified++;
+      }
+    }),
+  );
+  if (problems.length > 0) throw new Error(`${problems.length} updates not persisted as reported, e.g. ${problems.slice(0, 5).join('; ')}`);
+  const stats = await call<{ completed_updates: number; pending_updates: number }>(service.origin, 'GET', '/api/v1/stats', operator);
+  if (stats.completed_updates !== REPORT_DEVICES) throw new Error(`GET /api/v1/stats counts ${stats.completed_updates} completed updates, expected ${REPORT_DEVICES}`);
+
+  // --- figures ----------------------------------------------------------------------------------------
+  const m = checkIns.mix;
+  const sent = m.withUpdate + m.withoutUpdate + m.notModified + m.other;
+  const pct = (n: number) => `${((100 * n) / Math.max(1, sent)).toFixed(1)}%`;
+  console.log(
+    `\ncheck-in mix (measured run, ${sent} requests cycling through ${order.length} of the ${DEVICES} devices, ` +
+      `${order.filter((device) => updateIds.has(device)).length} of them with a pending update): ` +
+      `${pct(m.conditional)} sent If-None-Match; answers: ${pct(m.withUpdate)} 200 with an update, ${pct(m.withoutUpdate)} 200 without, ${pct(m.notModified)} 304`,
+  );
+  console.log(`${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s measured, same requests for both servers\n`);
+  const ratio = checkIns.result.requests.average / hello.result.requests.average;
+  const p99 = checkIns.result.latency.p99;
+  printTable(
+    ['', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'target'],
+    [
+      [
+        'check-in (service)',
+        checkIns.result.requests.average.toFixed(0),
+        checkIns.result.latency.p50.toFixed(1),
+        p99.toFixed(1),
+        String(checkIns.result.requests.total),
+        `p99 <= ${TARGET_P99_MS} ${p99 <= TARGET_P99_MS ? 'met' : 'MISSED'}`,
+      ],
+      ['Fastify hello world', hello.result.requests.average.toFixed(0), hello.result.latency.p50.toFixed(1), hello.result.latency.p99.toFixed(1), String(hello.result.requests.total), ''],
+      ['ratio', ratio.toFixed(2), '', '', '', `>= ${TARGET_RATIO} ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}`],
+      [
+        `status reports (${REPORT_DEVICES} devices x ${REPORT_CYCLE.length})`,
+        reportsPerSecond.toFixed(0),
+        reports.latency.p50.toFixed(1),
+        reports.latency.p99.toFixed(1),
+        String(reports['2xx']),
+        `>= ${TARGET_REPORTS_PER_SECOND}/s ${reportsPerSecond >= TARGET_REPORTS_PER_SECOND ? 'met' : 'MISSED'}`,
+      ],
+    ],
+    { firstColumn: 'left' },
+  );
+  console.log(
+    `\nreports persisted: ${verified} of ${REPORT_DEVICES} updates completed with all ${REPORT_CYCLE.length} reports in their timeline (GET /api/v1/updates/{id}); ` +
+      `GET /api/v1/stats: ${stats.completed_updates} completed, ${stats.pending_updates} pending`,
+  );
+});
