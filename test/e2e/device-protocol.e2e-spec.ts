@@ -89,6 +89,9 @@ describe('device protocol over HTTP', () => {
     expect(sha256Hex(download.rawPayload)).toBe(job.checksum_sha256);
 
     const id = update.update_id;
+    // Starting the job is not downloading it yet: nothing is recorded for in_progress.
+    expect((await report(device.device_id, id, auth, { status: 'in_progress' })).statusCode).toBe(200);
+    expect(await downloadRows(firmware.firmware_id)).toEqual([]);
     expect((await report(device.device_id, id, auth, { status: 'downloading', progress_percentage: 10, bytes_downloaded: 1000 })).statusCode).toBe(200);
     expect(await downloadRows(firmware.firmware_id)).toEqual([
       { device_id: device.device_id, requested_by: device.device_id, requested_by_kind: 'device', file_size: String(content.length) },

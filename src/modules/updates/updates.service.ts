@@ -425,7 +425,7 @@ export class UpdatesService implements OnModuleInit {
     const retryDue = status === 'failed' && canRetry({ status, retryCount: row.retryCount, maxRetries: row.maxRetries });
     // The device fetches the image once per attempt, when it leaves the phases before download
     // (not when it fails there): that is when its check-in link is used, recorded for statistics.
-    if (BEFORE_DOWNLOAD.includes(row.status as UpdateStatus) && status !== 'failed') {
+    if (BEFORE_DOWNLOAD.includes(row.status as UpdateStatus) && !BEFORE_DOWNLOAD.includes(status) && status !== 'failed') {
       await this.firmware.recordDeviceDownload(row.organizationId, row.firmwareId, row.deviceId, tx);
     }
     const [changed] = await this.repository.updateMany(

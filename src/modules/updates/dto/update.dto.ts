@@ -71,7 +71,7 @@ export class UpdateSettingsDto {
   @Max(1440)
   timeout_minutes?: number;
 
-  /** When the device may install, e.g. `{"start": "02:00", "end": "04:00", "timezone": "UTC"}`; kept as sent and handed to the device. */
+  /** When the device may install, e.g. `{"start": "02:00", "end": "04:00", "timezone": "UTC"}`; kept as sent and shown on the update. */
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { start: '02:00', end: '04:00', timezone: 'UTC' } })
   @IsOptional()
   @IsObject()
