@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
-import type { Prisma } from '../../generated/prisma/client';
+import { RelayQueue } from '../../database/relay-queue';
+import { Prisma } from '../../generated/prisma/client';
 import type { EventEnvelope } from './event-envelope';
 
 export interface ClaimedEvent {
@@ -12,7 +13,11 @@ export interface ClaimedEvent {
 
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly queue: RelayQueue;
+
+  constructor(private readonly prisma: PrismaService) {
+    this.queue = new RelayQueue(prisma, 'outbox_events');
+  }
 
   async insert(envelope: EventEnvelope, organizationId: string | null, tx: TransactionClient = this.prisma): Promise<void> {
     await tx.outboxEvent.create({
@@ -26,26 +31,9 @@ export class OutboxRepository {
     });
   }
 
-  /**
-   * Takes up to `limit` due, unpublished events, oldest first, and leases them for `leaseMs` by
-   * pushing their next attempt into the future. Rows another relay holds are skipped, so
-   * replicas share the backlog; a relay that dies mid-batch loses its lease and the rows return.
-   */
+  /** Takes up to `limit` due events, oldest first, leased for `leaseMs` (see {@link RelayQueue.claimDue}). */
   claimDue(limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
-    // RETURNING comes back in whatever order the join produced (physical order once the planner
-    // hashes the claimed ids), so the order is restored outside the UPDATE.
-    return this.prisma.$queryRaw<ClaimedEvent[]>`
-      WITH claimed AS (
-        UPDATE ota.outbox_events AS e
-           SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = e.attempts + 1
-          FROM (SELECT id FROM ota.outbox_events
-                 WHERE published_at IS NULL AND next_attempt_at <= now()
-                 ORDER BY sequence
-                 LIMIT ${limit}
-                 FOR UPDATE SKIP LOCKED) AS due
-         WHERE e.id = due.id
-     RETURNING e.id, e.type, e.envelope, e.attempts, e.sequence)
-      SELECT id, type, envelope, attempts FROM claimed ORDER BY sequence`;
+    return this.queue.claimDue<ClaimedEvent>(Prisma.sql`id, type, envelope, attempts`, limit, leaseMs);
   }
 
   async markPublished(ids: string[]): Promise<void> {
@@ -60,15 +48,11 @@ export class OutboxRepository {
 
   /** Deletes up to `limit` events published before `cutoff`; returns how many went. */
   deletePublishedBefore(cutoff: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw`
-      DELETE FROM ota.outbox_events
-       WHERE id IN (SELECT id FROM ota.outbox_events WHERE published_at < ${cutoff} LIMIT ${limit})`;
+    return this.queue.deletePublishedBefore(cutoff, limit);
   }
 
   /** How many events wait, and how old the oldest is, for health reports. */
-  async backlog(): Promise<{ pending: number; oldestCreatedAt: Date | null }> {
-    const [row] = await this.prisma.$queryRaw<{ pending: bigint; oldest: Date | null }[]>`
-      SELECT count(*) AS pending, min(created_at) AS oldest FROM ota.outbox_events WHERE published_at IS NULL`;
-    return { pending: Number(row?.pending ?? 0), oldestCreatedAt: row?.oldest ?? null };
+  backlog(): Promise<{ pending: number; oldestCreatedAt: Date | null }> {
+    return this.queue.backlog();
   }
 }

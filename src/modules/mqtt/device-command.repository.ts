@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
+import { RelayQueue } from '../../database/relay-queue';
+import { Prisma } from '../../generated/prisma/client';
 
 export interface ClaimedCommand {
   id: string;
@@ -14,27 +16,15 @@ export interface ClaimedCommand {
  */
 @Injectable()
 export class DeviceCommandRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly queue: RelayQueue;
 
-  /**
-   * Takes up to `limit` due, unpublished commands, oldest first, and leases them for `leaseMs` by
-   * pushing their next attempt into the future. Rows another relay holds are skipped, so replicas
-   * share the backlog; a relay that dies mid-batch loses its lease and the rows come back.
-   */
+  constructor(private readonly prisma: PrismaService) {
+    this.queue = new RelayQueue(prisma, 'device_commands');
+  }
+
+  /** Takes up to `limit` due commands, oldest first, leased for `leaseMs` (see {@link RelayQueue.claimDue}). */
   claimDue(limit: number, leaseMs: number): Promise<ClaimedCommand[]> {
-    // RETURNING order follows the join, not the sub-select: the order is restored outside.
-    return this.prisma.$queryRaw<ClaimedCommand[]>`
-      WITH claimed AS (
-        UPDATE ota.device_commands AS c
-           SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = c.attempts + 1
-          FROM (SELECT id FROM ota.device_commands
-                 WHERE published_at IS NULL AND next_attempt_at <= now()
-                 ORDER BY sequence
-                 LIMIT ${limit}
-                 FOR UPDATE SKIP LOCKED) AS due
-         WHERE c.id = due.id
-     RETURNING c.id, c.device_id, c.payload, c.attempts, c.sequence)
-      SELECT id, device_id AS "deviceId", payload, attempts FROM claimed ORDER BY sequence`;
+    return this.queue.claimDue<ClaimedCommand>(Prisma.sql`id, device_id AS "deviceId", payload, attempts`, limit, leaseMs);
   }
 
   /** Marks commands published; a row already marked keeps its first `published_at`. */
@@ -50,22 +40,16 @@ export class DeviceCommandRepository {
 
   /** Deletes up to `limit` commands published before `cutoff`; returns how many went. */
   deletePublishedBefore(cutoff: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw`
-      DELETE FROM ota.device_commands
-       WHERE id IN (SELECT id FROM ota.device_commands WHERE published_at < ${cutoff} LIMIT ${limit})`;
+    return this.queue.deletePublishedBefore(cutoff, limit);
   }
 
   /** Deletes up to `limit` commands created before `cutoff`, published or not; returns how many went. */
   deleteCreatedBefore(cutoff: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw`
-      DELETE FROM ota.device_commands
-       WHERE id IN (SELECT id FROM ota.device_commands WHERE created_at < ${cutoff} LIMIT ${limit})`;
+    return this.queue.deleteCreatedBefore(cutoff, limit);
   }
 
   /** How many commands wait, and how old the oldest is, for health reports. */
-  async backlog(): Promise<{ pending: number; oldestCreatedAt: Date | null }> {
-    const [row] = await this.prisma.$queryRaw<{ pending: bigint; oldest: Date | null }[]>`
-      SELECT count(*) AS pending, min(created_at) AS oldest FROM ota.device_commands WHERE published_at IS NULL`;
-    return { pending: Number(row?.pending ?? 0), oldestCreatedAt: row?.oldest ?? null };
+  backlog(): Promise<{ pending: number; oldestCreatedAt: Date | null }> {
+    return this.queue.backlog();
   }
 }
