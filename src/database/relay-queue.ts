@@ -1,3 +1,4 @@
+import { exponentialBackoffMs } from '../common/backoff';
 import { Prisma } from '../generated/prisma/client';
 import type { PrismaService } from './prisma.service';
 
@@ -7,6 +8,11 @@ import type { PrismaService } from './prisma.service';
  * `sequence` (write order), `created_at`, `published_at`, `attempts`, `next_attempt_at`.
  */
 export type RelayTable = 'outbox_events' | 'device_commands';
+
+/** Before re-sending a row after `attempts` failed attempts: 0.5 s, 1 s, 2 s, ... capped at a minute. */
+export function relayRetryDelayMs(attempts: number): number {
+  return exponentialBackoffMs(attempts, 500, 60_000);
+}
 
 /** The queries a relay runs on its table; its repository adds what is specific to the rows. */
 export class RelayQueue {

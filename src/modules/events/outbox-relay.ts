@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { relayRetryDelayMs } from '../../database/relay-queue';
 import { subjectOf } from './event-envelope';
 import { EVENT_PUBLISHER, type EventPublisher, EventRejectedError } from './event-publisher';
 import { type ClaimedEvent, OutboxRepository } from './outbox.repository';
 
 /** How long a relay holds claimed rows before another may take them. */
 const LEASE_MS = 30_000;
-const MAX_RETRY_DELAY_MS = 60_000;
 const PURGE_BATCH = 1_000;
 /** A tick keeps draining while batches come back full, up to this many, then yields. */
 const MAX_BATCHES_PER_RUN = 20;
@@ -85,7 +85,7 @@ export class OutboxRelay {
         if (outcome.duplicate) duplicates++;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        const retryAt = new Date(Date.now() + retryDelayMs(event.attempts));
+        const retryAt = new Date(Date.now() + relayRetryDelayMs(event.attempts));
         if (error instanceof EventRejectedError) {
           // Only this event is at fault: it must not hold back the ones behind it.
           await this.repository.scheduleRetry([event.id], retryAt, message);
@@ -104,9 +104,4 @@ export class OutboxRelay {
     await this.repository.markPublished(published);
     return { published: published.length, failed: rejected, duplicates, transportFailed: false };
   }
-}
-
-/** 0.5 s, 1 s, 2 s, ... capped at a minute. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.max(0, attempts - 1));
 }

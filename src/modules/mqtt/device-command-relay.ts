@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { relayRetryDelayMs } from '../../database/relay-queue';
 import { type ClaimedCommand, DeviceCommandRepository } from './device-command.repository';
 import { commandTopic } from './device-topics';
 import { MqttConnection, MqttPublishRefusedError } from './mqtt-connection';
@@ -7,7 +8,6 @@ import { MqttMetrics } from './mqtt.metrics';
 
 /** How long a relay holds claimed rows before another may take them; longer than a publish timeout. */
 const LEASE_MS = 30_000;
-const MAX_RETRY_DELAY_MS = 60_000;
 const PURGE_BATCH = 1_000;
 /** A run keeps draining while batches come back full, up to this many, then yields. */
 const MAX_BATCHES_PER_RUN = 20;
@@ -125,13 +125,13 @@ export class DeviceCommandRelay {
     this.metrics.commandsPublished(published.length);
     const done = new Set([...published, ...refused.map((r) => r.command.id)]);
     for (const { command, message } of refused) {
-      await this.repository.scheduleRetry([command.id], new Date(Date.now() + retryDelayMs(command.attempts)), message);
+      await this.repository.scheduleRetry([command.id], new Date(Date.now() + relayRetryDelayMs(command.attempts)), message);
     }
     const unsent = commands.filter((c) => !done.has(c.id));
     if (unsent.length > 0) {
       const message = brokerError ?? 'not sent';
       // The attempts of one batch differ little: the oldest row's count sets the delay for all.
-      const retryAt = new Date(Date.now() + retryDelayMs(Math.max(...unsent.map((c) => c.attempts))));
+      const retryAt = new Date(Date.now() + relayRetryDelayMs(Math.max(...unsent.map((c) => c.attempts))));
       await this.repository.scheduleRetry(unsent.map((c) => c.id), retryAt, message);
       this.logger.warn(`Publishing ${unsent.length} device command(s) failed (${message}); will retry`);
     }
@@ -139,9 +139,4 @@ export class DeviceCommandRelay {
     if (failed > 0) this.lastFailure = brokerError ?? 'the broker refused some commands';
     return { published: published.length, failed, brokerFailed: brokerError !== undefined };
   }
-}
-
-/** 0.5 s, 1 s, 2 s, ... capped at a minute. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.max(0, attempts - 1));
 }

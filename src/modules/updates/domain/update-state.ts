@@ -1,3 +1,5 @@
+import { exponentialBackoffMs } from '../../../common/backoff';
+
 /**
  * The device update state machine (see rollout-semantics.md § Device update states), as plain
  * functions so every rule is unit-tested without Nest or a database.
@@ -95,5 +97,5 @@ export function canRetry(update: { status: UpdateStatus; retryCount: number; max
  * hour, so a device that keeps failing is not hammered and a transient failure recovers soon.
  */
 export function retryDelayMs(attempt: number, baseMs = 60_000, capMs = 3_600_000): number {
-  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return exponentialBackoffMs(attempt, baseMs, capMs);
 }
