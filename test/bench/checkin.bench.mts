@@ -32,7 +32,6 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Instance, Options, Result } from 'autocannon';
-import { SignJWT } from 'jose';
 import type * as SupportModule from './support.mts';
 
 const require = createRequire(import.meta.url);
@@ -68,32 +67,13 @@ if (DEVICES % PENDING !== 0) throw new Error('BENCH_DEVICES must be a multiple o
 if (REPORT_DEVICES > PENDING || REPORT_DEVICES % CONNECTIONS !== 0) throw new Error('BENCH_REPORT_DEVICES must be <= BENCH_PENDING and a multiple of BENCH_CONNECTIONS');
 
 // Imported at run time: tsc refuses a static import ending in `.mts`, Node needs the extension.
-const { JWT_SECRET, freePort, freshDatabase, operatorToken, printTable, runBenchmark, startService, stopProcess } = (await import(
+const { freePort, freshDatabase, userToken, printTable, seededRandom, runBenchmark, startService, stopProcess } = (await import(
   new URL('./support.mts', import.meta.url).href
 )) as typeof SupportModule;
 
 const deviceId = (i: number) => `ck-${String(i).padStart(6, '0')}`;
 const checkInPath = (id: string) => `/api/v1/device-api/devices/${id}/check-in`;
 const CHECK_IN_BODY = JSON.stringify({ firmware_version: DEVICE_VERSION });
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function adminToken(): Promise<string> {
-  return new SignJWT({ organization_id: ORG, role: 'admin' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench-admin')
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(JWT_SECRET));
-}
 
 async function call<T>(origin: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer | FormData): Promise<T> {
   const res = await fetch(`${origin}${path}`, { method, headers, body });
@@ -174,7 +154,7 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
       DEVICE_IMPORT_MAX_BYTES: String(512 * 1024 * 1024),
     },
   });
-  const operator = { authorization: `Bearer ${await operatorToken(ORG)}` };
+  const operator = { authorization: `Bearer ${await userToken(ORG)}` };
 
   // --- fleet, firmware, pending updates, gateway key ----------------------------------------------
   const ndjson = Array.from({ length: DEVICES }, (_, i) =>
@@ -215,7 +195,7 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
     service.origin,
     'POST',
     '/api/v1/api-keys',
-    { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' },
+    { authorization: `Bearer ${await userToken(ORG, 'admin')}`, 'content-type': 'application/json' },
     JSON.stringify({ name: 'bench gateway', role: 'device_gateway' }),
   );
   const deviceHeaders = { 'x-api-key': gateway.key, 'content-type': 'application/json' };
@@ -238,7 +218,7 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
   if (repeat.status !== 304) throw new Error(`a check-in with If-None-Match of the current ETag answered ${repeat.status}`);
 
   // --- check-ins ------------------------------------------------------------------------------------
-  const random = mulberry32(DEVICES);
+  const random = seededRandom(DEVICES);
   const fleet = Array.from({ length: DEVICES }, (_, i) => i);
   for (let i = fleet.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

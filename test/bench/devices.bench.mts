@@ -41,7 +41,7 @@ const { firmwareVersionKey, hardwareVersionKey } = (await import(resolve('dist/c
 const { parseVersionRange, versionRangeCondition } = (await import(resolve('dist/common/versions/version-range-sql.js'))) as typeof VersionRangeModule;
 const { Prisma } = (await import(resolve('dist/generated/prisma/client.js'))) as typeof PrismaClientModule;
 // Imported at run time: tsc refuses a static import ending in `.mts`, Node needs the extension.
-const { freshDatabase, median, operatorToken, printTable, runBenchmark, startService, timed } = (await import(
+const { freshDatabase, median, userToken, printTable, runBenchmark, seededRandom, startService, timed } = (await import(
   new URL('./support.mts', import.meta.url).href
 )) as typeof SupportModule;
 
@@ -77,7 +77,7 @@ const REGIONS = ['eu', 'us', 'apac'];
 
 /** A deterministic fleet: the same count always gives the same devices. */
 function generateDevices(count: number, idPrefix = ''): DeviceRow[] {
-  const random = mulberry32(count);
+  const random = seededRandom(count);
   const pick = <T,>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
   const some = (values: readonly string[], max: number): string[] => {
     const chosen = new Set<string>();
@@ -109,17 +109,6 @@ function generateDevices(count: number, idPrefix = ''): DeviceRow[] {
     });
   }
   return devices;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The oracle: node-semver itself, on the generated versions. */
@@ -232,7 +221,7 @@ await runBenchmark('ota-bench-devices-', async (workspace) => {
       DEVICE_IMPORT_MAX_BYTES: String(512 * 1024 * 1024),
     },
   });
-  const api = new ServiceClient(service.origin, await operatorToken(API_ORG));
+  const api = new ServiceClient(service.origin, await userToken(API_ORG));
 
   const devices = generateDevices(DEVICES);
   const body = encodeBody(devices);
@@ -244,7 +233,7 @@ await runBenchmark('ota-bench-devices-', async (workspace) => {
 
   // Warm-up of both paths (JIT, connection pools, plan caches), on rows thrown away afterwards.
   const warmupRows = generateDevices(2_000, 'warm');
-  await new ServiceClient(service.origin, await operatorToken(WARMUP_ORG)).importDevices(encodeBody(warmupRows), warmupRows.length);
+  await new ServiceClient(service.origin, await userToken(WARMUP_ORG)).importDevices(encodeBody(warmupRows), warmupRows.length);
   await rawInsert(db, `${WARMUP_ORG}-raw`, rawInsertParameters(warmupRows));
   await db.query('DELETE FROM ota.devices WHERE organization_id = ANY($1)', [[WARMUP_ORG, `${WARMUP_ORG}-raw`]]);
 

@@ -18,7 +18,7 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import type * as EmbeddedPostgresModule from '../../src/database/embedded/embedded-postgres.js';
 
-/** The service's JWT secret in every benchmark; `operatorToken` signs with it. */
+/** The service's JWT secret in every benchmark; `userToken` signs with it. */
 export const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 
 // -------------------------------------------------------------------------------------------------
@@ -192,13 +192,29 @@ export function freePort(): Promise<number> {
 // Authentication
 // -------------------------------------------------------------------------------------------------
 
-/** An HS256 bearer token of an operator of `organizationId`, valid for 2 h. */
-export function operatorToken(organizationId: string): Promise<string> {
-  return new SignJWT({ organization_id: organizationId, role: 'operator' })
+/** An HS256 bearer token of a user with `role` in `organizationId`, valid for 2 h. */
+export function userToken(organizationId: string, role: 'operator' | 'admin' = 'operator'): Promise<string> {
+  return new SignJWT({ organization_id: organizationId, role })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench')
+    .setSubject(`bench-${role}`)
     .setExpirationTime('2h')
     .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+// -------------------------------------------------------------------------------------------------
+// Generated data
+// -------------------------------------------------------------------------------------------------
+
+/** A seeded pseudo-random source in [0, 1) (mulberry32), so every run generates the same data. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type * as SupportModule from './support.mts';
 
 // Imported at run time: tsc refuses a static import ending in `.mts`, Node needs the extension.
-const { embeddedDatabase, freePort, median, operatorToken, printTable, runBenchmark, startService, stopProcess, timed } = (await import(
+const { embeddedDatabase, freePort, median, userToken, printTable, runBenchmark, startService, stopProcess, timed } = (await import(
   new URL('./support.mts', import.meta.url).href
 )) as typeof SupportModule;
 
@@ -67,7 +67,7 @@ await runBenchmark('ota-bench-', async (workspace) => {
       FIRMWARE_MAX_BYTES: String(2 * 1024 * MiB),
     },
   });
-  const token = await operatorToken('bench');
+  const token = await userToken('bench');
 
   // Warm-up: first requests pay for JIT and connection set-up on both paths.
   const warmup = await generateFile(join(work, 'warmup.bin'), 16 * MiB);
