@@ -5,7 +5,7 @@ import { DeviceReportConsumer } from '../../src/modules/mqtt/device-report.consu
 import { commandTopic, statusTopic } from '../../src/modules/mqtt/device-topics';
 import { MqttConnection } from '../../src/modules/mqtt/mqtt-connection';
 import { createDevice } from '../utils/device-factory';
-import { openTestClient, type ReceivedMessage, startTestBroker, type TestBroker, type TestMqttClient } from '../utils/mqtt-broker';
+import { itMqtt5, openTestClient, type ReceivedMessage, startTestBroker, type TestBroker, type TestMqttClient } from '../utils/mqtt-broker';
 import { startTcpProxy, type TcpProxy } from '../utils/tcp-proxy';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
@@ -44,12 +44,6 @@ afterAll(async () => {
   await proxy?.close();
   await broker?.close();
 });
-
-const itMqtt = (name: string, fn: () => Promise<void>, timeout = 60_000) =>
-  it(name, async () => {
-    if (!broker.mqtt5) return;
-    await fn();
-  }, timeout);
 
 async function waitFor<T>(what: string, probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -98,7 +92,7 @@ async function counterValue(name: string, labels: Record<string, string>): Promi
 }
 
 describe('device protocol over MQTT', () => {
-  itMqtt('the device is told of its update, reports every phase on its status topic, and the update completes', async () => {
+  itMqtt5('the device is told of its update, reports every phase on its status topic, and the update completes', async () => {
     const { device, firmware, update } = await newDeviceWithUpdate('loop');
     const [command] = await relayUntil(device.device_id, 1);
     expect(command).toMatchObject({ qos: 1, retain: false });
@@ -115,9 +109,9 @@ describe('device protocol over MQTT', () => {
     const registered = await t.request({ method: 'GET', url: `/api/v1/devices/${device.device_id}`, headers: operator });
     expect(registered.json().firmware_version).toBe(firmware.version);
     expect(await counterValue('ota_device_reports_total', { transport: 'mqtt', outcome: 'applied' })).toBeGreaterThanOrEqual(5);
-  });
+  }, 60_000);
 
-  itMqtt("drops a report on someone else's update and malformed JSON, and keeps consuming", async () => {
+  itMqtt5("drops a report on someone else's update and malformed JSON, and keeps consuming", async () => {
     const victim = await newDeviceWithUpdate('victim');
     const intruder = await createDevice(t, operator, { device_id: `mqtt-dp-${RUN}-intruder` });
     const rejectedBefore = await counterValue('ota_mqtt_reports_dropped_total', { reason: 'rejected' });
@@ -138,9 +132,9 @@ describe('device protocol over MQTT', () => {
     await publish(victim.device.device_id, { update_id: victim.update.update_id, status: 'failed', error_code: 'disk_full' });
     const failed = await waitFor('failed', () => updateStatus(victim.update.update_id), (u) => u.status === 'failed');
     expect(failed).toMatchObject({ error_code: 'disk_full' });
-  });
+  }, 60_000);
 
-  itMqtt('a broker outage loses no command: rows written meanwhile are published after the reconnect', async () => {
+  itMqtt5('a broker outage loses no command: rows written meanwhile are published after the reconnect', async () => {
     await proxy.cut();
     await waitFor('the service to see the outage', () => t.app.get(MqttConnection).connected, (connected) => !connected);
     const { device, update } = await newDeviceWithUpdate('outage');

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MetricsService } from '../../src/common/observability/metrics.service';
 import { PrismaService } from '../../src/database/prisma.service';
 import { type CommandRelayResult, DeviceCommandRelay } from '../../src/modules/mqtt/device-command-relay';
-import { openTestClient, type ReceivedMessage, startTestBroker, type TestBroker, type TestMqttClient } from '../utils/mqtt-broker';
+import { itMqtt5, openTestClient, type ReceivedMessage, startTestBroker, type TestBroker, type TestMqttClient } from '../utils/mqtt-broker';
 import { startTcpProxy } from '../utils/tcp-proxy';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
@@ -26,12 +26,6 @@ afterAll(async () => {
   await devices?.close();
   await broker?.close();
 });
-
-const itMqtt = (name: string, fn: () => Promise<void>, timeout?: number) =>
-  it(name, async () => {
-    if (!broker.mqtt5) return;
-    await fn();
-  }, timeout);
 
 // ---------------------------------------------------------------------------------------------
 // Factories and helpers
@@ -158,7 +152,7 @@ describe('device command relay over MQTT', () => {
     if (t) await t.app.get(PrismaService).deviceCommand.deleteMany();
   });
 
-  itMqtt('publishes each command to its device topic with QoS 1, not retained, as JSON, and marks it published', async () => {
+  itMqtt5('publishes each command to its device topic with QoS 1, not retained, as JSON, and marks it published', async () => {
     const ids = [deviceId('plain'), `${deviceId('slash')}/sub+x#%`, deviceId('plain')];
     const rows = await insertCommands(t, ids);
     const before = await publishedCounter(t);
@@ -185,7 +179,7 @@ describe('device command relay over MQTT', () => {
     expect(await mqttHealth(t)).toMatchObject({ status: 'up', pending_commands: 0, last_relay_error: null });
   });
 
-  itMqtt('purges published commands older than the retention and keeps unpublished ones', async () => {
+  itMqtt5('purges published commands older than the retention and keeps unpublished ones', async () => {
     const prisma = t.app.get(PrismaService);
     const [oldPublished, recentPublished, oldPending] = await insertCommands(t, [deviceId('p1'), deviceId('p2'), deviceId('p3')]);
     await prisma.$executeRaw`UPDATE ota.device_commands SET published_at = now() - interval '73 hours' WHERE id = ${oldPublished.id}::uuid`;
@@ -196,7 +190,7 @@ describe('device command relay over MQTT', () => {
     expect((await commandRows(t)).map((r) => r.id).sort()).toEqual([recentPublished.id, oldPending.id].sort());
   });
 
-  itMqtt('two relays on one database publish every command once', async () => {
+  itMqtt5('two relays on one database publish every command once', async () => {
     const env = { MQTT_URL: broker.url, OUTBOX_BATCH_SIZE: '10' };
     const a = await createTestApp({ env });
     const b = await createTestApp({ env, database: a.database });
@@ -224,7 +218,7 @@ describe('device command relay over MQTT', () => {
     }
   }, 120_000);
 
-  itMqtt('a broker outage delays commands and loses none: they stay in the table and all go out once it is back', async () => {
+  itMqtt5('a broker outage delays commands and loses none: they stay in the table and all go out once it is back', async () => {
     const proxy = await startTcpProxy({ host: broker.host, port: broker.port });
     // Credentials in the URL and in MQTT_PASSWORD must never show in health.
     const p = await createTestApp({
@@ -272,7 +266,7 @@ describe('device command relay over MQTT', () => {
     }
   }, 120_000);
 
-  itMqtt('starts while the broker is unreachable, connects once it is there, and stops reconnecting once closed', async () => {
+  itMqtt5('starts while the broker is unreachable, connects once it is there, and stops reconnecting once closed', async () => {
     const proxy = await startTcpProxy({ host: broker.host, port: broker.port });
     await proxy.cut();
     let p: TestApp | undefined;

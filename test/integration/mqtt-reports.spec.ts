@@ -15,7 +15,7 @@ import { DeviceReportConsumer } from '../../src/modules/mqtt/device-report.consu
 import { statusTopic } from '../../src/modules/mqtt/device-topics';
 import { MqttConnection } from '../../src/modules/mqtt/mqtt-connection';
 import { MqttModule } from '../../src/modules/mqtt/mqtt.module';
-import { openTestClient, startTestBroker, type TestBroker, type TestMqttClient } from '../utils/mqtt-broker';
+import { itMqtt5, openTestClient, startTestBroker, type TestBroker, type TestMqttClient } from '../utils/mqtt-broker';
 import { createTestApp } from '../utils/test-app';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database';
 
@@ -124,12 +124,6 @@ afterAll(async () => {
   await broker?.close();
 });
 
-const itMqtt = (name: string, fn: () => Promise<void>, timeout?: number) =>
-  it(name, async () => {
-    if (!broker.mqtt5) return;
-    await fn();
-  }, timeout);
-
 function publishReport(id: string, body: unknown): Promise<unknown> {
   return device.client.publishAsync(statusTopic(id), typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
 }
@@ -141,7 +135,7 @@ describe('device report consumer', () => {
   }, 60_000);
   afterAll(() => one?.close());
 
-  itMqtt('hands valid reports to the handler in order, with the decoded device id and the parsed report', async () => {
+  itMqtt5('hands valid reports to the handler in order, with the decoded device id and the parsed report', async () => {
     const id = `${deviceId('valid')}/sub`;
     await publishReport(id, { update_id: updateId(1), status: 'downloading', progress_percentage: 10, bytes_downloaded: 100, error_code: null, extra: 1 });
     await publishReport(id, { update_id: updateId(1), status: 'completed', firmware_version: '2.0.0' });
@@ -153,7 +147,7 @@ describe('device report consumer', () => {
     expect((await counter(one.context, 'ota_mqtt_reports_total')).applied).toBeGreaterThanOrEqual(2);
   });
 
-  itMqtt('drops malformed, wrongly shaped and wrongly addressed reports, counts them, and keeps consuming', async () => {
+  itMqtt5('drops malformed, wrongly shaped and wrongly addressed reports, counts them, and keeps consuming', async () => {
     const id = deviceId('bad');
     const droppedBefore = await counter(one.context, 'ota_mqtt_reports_dropped_total');
     await publishReport(id, '{"update_id": ');
@@ -171,7 +165,7 @@ describe('device report consumer', () => {
     expect(delta('invalid_topic')).toBe(1);
   });
 
-  itMqtt('a handler that throws or rejects does not stop later reports', async () => {
+  itMqtt5('a handler that throws or rejects does not stop later reports', async () => {
     const id = deviceId('handler-errors');
     const before = await counter(one.context, 'ota_mqtt_reports_dropped_total');
     await publishReport(id, { update_id: RecordingHandler.THROWS, status: 'downloading' });
@@ -188,7 +182,7 @@ describe('device report consumer', () => {
 });
 
 describe('two replicas in one share group', () => {
-  itMqtt('each report reaches exactly one of them', async () => {
+  itMqtt5('each report reaches exactly one of them', async () => {
     const a = await startConsumer(database, broker.url);
     const b = await startConsumer(database, broker.url);
     try {
@@ -212,7 +206,7 @@ describe('two replicas in one share group', () => {
 
 describe('the whole service', () => {
   // The device API provides DEVICE_REPORT_HANDLER, so the full application always consumes reports.
-  itMqtt('connects for commands and subscribes to reports through the device API handler', async () => {
+  itMqtt5('connects for commands and subscribes to reports through the device API handler', async () => {
     const t = await createTestApp({ env: { MQTT_URL: broker.url, MQTT_SHARE_GROUP: `${SHARE_GROUP}_app` } });
     try {
       await waitFor('mqtt up', () => t.app.get(MqttConnection).connected, (ok) => ok);

@@ -24,13 +24,24 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
+const mosquittoOnPath = spawnSync('mosquitto', ['-h'], { stdio: 'ignore' }).error === undefined;
+
+/** Whether {@link startTestBroker} will give an MQTT 5 broker; known before any test is declared. */
+export const BROKER_SPEAKS_MQTT5 = process.env.MQTT_URL !== undefined || mosquittoOnPath;
+
+/**
+ * `it` for tests that need the service's MQTT 5 bridge: skipped, and reported as skipped, when only
+ * aedes is there.
+ */
+export const itMqtt5: jest.It = BROKER_SPEAKS_MQTT5 ? it : it.skip;
+
 export async function startTestBroker(): Promise<TestBroker> {
   const external = process.env.MQTT_URL;
   if (external) {
     const url = new URL(external);
     return { kind: 'external', url: external, host: url.hostname, port: Number(url.port || 1883), mqtt5: true, close: async () => undefined };
   }
-  if (spawnSync('mosquitto', ['-h'], { stdio: 'ignore' }).error === undefined) return startMosquitto();
+  if (mosquittoOnPath) return startMosquitto();
   return startAedes();
 }
 
