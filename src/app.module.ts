@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AuthenticationGuard } from './common/auth/authentication.guard';
+import { AuthenticationModule } from './common/auth/authentication.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationPipe } from './common/http/request-validation.pipe';
 import { LoggingModule } from './common/observability/logging.module';
+import { DEVICE_API_FAST_ROUTES } from './modules/device-api/device-api.fast-routes';
 import { ObservabilityModule } from './common/observability/observability.module';
 import { type AppConfig, ConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
@@ -29,12 +30,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
+        LoggingModule.forRoot(config, Object.values(DEVICE_API_FAST_ROUTES)),
         ObservabilityModule,
         DiscoveryModule,
         ScheduleModule.forRoot(),
         DatabaseModule,
         EventsModule,
+        AuthenticationModule,
         AuthModule,
         DevicesModule,
         DeviceApiModule,
@@ -50,7 +52,6 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
-        { provide: APP_GUARD, useClass: AuthenticationGuard },
       ],
     };
   }

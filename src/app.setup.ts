@@ -13,9 +13,9 @@ import { generateRequestId } from './common/observability/request-id';
 import type { AppConfig } from './config';
 import { registerDeviceImportBodies } from './modules/devices/import/device-import-body';
 import { RouteCatalog } from './modules/stats/route-catalog';
+import { API_PREFIX } from './common/http/api-prefix';
 import { DOCS_PATH, setupOpenApi } from './openapi';
 
-export const API_PREFIX = 'api/v1';
 /** A later version of the original service served everything under `/api/v1/ota`; both work. */
 const LEGACY_PREFIX = /^\/api\/v1\/ota(?=\/|$|\?)/;
 /** Routes that live outside `/api/v1`, as in the original service. */

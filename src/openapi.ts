@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { SERVICE_VERSION } from './config';
+import { DEVICE_API_FAST_ROUTE_DOCS } from './modules/device-api/device-api.fast-routes';
 
 const DESCRIPTION = `Over-the-air firmware update service: firmware, devices, campaigns and safe rollouts.
 
@@ -44,6 +45,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // Method names are unique verbs (`createApiKey`), which read well in generated clients.
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  Object.assign(document.paths, DEVICE_API_FAST_ROUTE_DOCS);
   return withInputErrorResponses(document);
 }
 

@@ -138,6 +138,8 @@ export async function startService(workspace: Workspace, options: { databaseUrl:
     LOG_LEVEL: 'warn',
     JWT_SECRET,
     SCHEDULER_ENABLED: 'false',
+    // For a look inside, e.g. BENCH_SERVICE_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
     ...options.env,
   };
   const child = spawn(process.execPath, startArguments(), { env, stdio: ['ignore', 'inherit', 'inherit'] });

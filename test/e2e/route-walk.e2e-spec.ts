@@ -6,6 +6,7 @@ import type { HTTPMethods } from 'fastify';
 import { Auth, DEVICE_AUTH_KEY, IS_PUBLIC_KEY, Public, REQUIRED_ROLES_KEY } from '../../src/common/auth/auth.decorators';
 import { AuthenticationGuard } from '../../src/common/auth/authentication.guard';
 import { AllExceptionsFilter } from '../../src/common/errors/all-exceptions.filter';
+import { DEVICE_API_FAST_ROUTES } from '../../src/modules/device-api/device-api.fast-routes';
 import { type CatalogRoute, RouteCatalog } from '../../src/modules/stats/route-catalog';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
@@ -84,6 +85,16 @@ function discoverHandlers(app: INestApplication): DiscoveredHandler[] {
   return handlers;
 }
 
+/** The device API's fast routes: served by Fastify outside Nest's router, behind the same guard. */
+function fastRouteHandlers(): DiscoveredHandler[] {
+  return Object.entries(DEVICE_API_FAST_ROUTES).map(([name, route]) => ({
+    name: `DeviceApiFastRoutes.${name}`,
+    method: route.method,
+    path: normalize(route.path),
+    access: 'protected',
+  }));
+}
+
 /** The served route of a handler: under the global prefix, or outside it for excluded paths. */
 function servedRoute(handler: DiscoveredHandler, routes: readonly CatalogRoute[]): CatalogRoute[] {
   const candidates = new Set([handler.path, normalize(`${GLOBAL_PREFIX}/${handler.path}`)]);
@@ -106,7 +117,7 @@ describe('route walk: every route is public or protected, and the guard enforces
 
   beforeAll(async () => {
     t = await createTestApp();
-    handlers = discoverHandlers(t.app);
+    handlers = [...discoverHandlers(t.app), ...fastRouteHandlers()];
     routes = t.app.get(RouteCatalog).list();
   });
   afterAll(() => t.close());
@@ -127,7 +138,8 @@ describe('route walk: every route is public or protected, and the guard enforces
     expect(unserved).toEqual([]);
     const declared = new Set(handlers.flatMap((h) => servedRoute(h, routes)));
     const undeclared = routes.filter((route) => !declared.has(route)).map((route) => `${route.method} ${route.url}`);
-    // A route registered straight on Fastify would bypass the global guard.
+    // A route registered straight on Fastify would bypass the global guard, unless it is one of
+    // the device API's fast routes, which call it themselves (and are walked like the others).
     expect(undeclared).toEqual([]);
   });
 

@@ -1,12 +1,15 @@
 import { type CanActivate, type ExecutionContext, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../config';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-codes';
 import { DEVICE_AUTH_KEY, IS_PUBLIC_KEY, REQUIRED_ROLES_KEY } from './auth.decorators';
 import { type Authenticator, CredentialAuthenticator } from './authenticator';
 import { hasAnyRole, type Principal } from './principal';
+
+type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /**
  * The global guard: every route needs credentials unless marked `@Public()`, and `@Auth(...)`
@@ -37,16 +40,8 @@ export class AuthenticationGuard implements CanActivate, OnModuleInit {
     const targets = [context.getHandler(), context.getClass()];
     if (this.isPublic(targets)) return true;
 
-    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    const authenticator = this.authenticators.find((candidate) => candidate.appliesTo(request));
-    if (!authenticator) {
-      throw new UnauthenticatedError(
-        ErrorCode.Unauthenticated,
-        'Authentication required: send "Authorization: Bearer <token>", "X-API-Key: <key>" or "Authorization: Device <token>"',
-      );
-    }
-    const principal = await authenticator.authenticate(request, context);
-    request.principal = principal;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = await this.authenticate(request, context);
 
     const deviceParam = this.reflector.getAllAndOverride<string | undefined>(DEVICE_AUTH_KEY, targets);
     if (deviceParam !== undefined) {
@@ -60,6 +55,30 @@ export class AuthenticationGuard implements CanActivate, OnModuleInit {
       throw new ForbiddenError(ErrorCode.Forbidden, `This action requires the role ${required.join(' or ')}`);
     }
     return true;
+  }
+
+  /**
+   * What `@DeviceAuth()` does, for the device API's hot routes that Fastify serves without Nest's
+   * router (see `DeviceApiFastRoutes`): the same authenticators and the same 401/403 answers.
+   * @throws UnauthenticatedError, ForbiddenError
+   */
+  async authenticateForDevice(request: FastifyRequest, reply: FastifyReply, deviceId: string | undefined): Promise<Principal> {
+    const principal = await this.authenticate(request as AuthenticatedRequest, new ExecutionContextHost([request, reply]));
+    assertMayActForDevice(principal, deviceId);
+    return principal;
+  }
+
+  /** Asks the first authenticator that recognises the credentials; attaches the principal. */
+  private async authenticate(request: AuthenticatedRequest, context: ExecutionContext): Promise<Principal> {
+    const authenticator = this.authenticators.find((candidate) => candidate.appliesTo(request));
+    if (!authenticator) {
+      throw new UnauthenticatedError(
+        ErrorCode.Unauthenticated,
+        'Authentication required: send "Authorization: Bearer <token>", "X-API-Key: <key>" or "Authorization: Device <token>"',
+      );
+    }
+    request.principal = await authenticator.authenticate(request, context);
+    return request.principal;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
 import type { AppConfig } from '../../config';
@@ -11,7 +11,12 @@ import type { AppConfig } from '../../config';
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /**
+   * `withoutRequestContext`: hot routes (paths under the global prefix) that skip pino-http's per-request child logger (its
+   * bindings cost more than the route itself); lines logged while serving them carry no
+   * `request_id` binding, and their access line still has one.
+   */
+  static forRoot(config: AppConfig, withoutRequestContext: readonly { method: string; path: string }[] = []): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
@@ -26,6 +31,7 @@ export class LoggingModule {
             timestamp: stdTimeFunctions.isoTime,
             formatters: { level: (label: string) => ({ level: label }) },
           },
+          exclude: withoutRequestContext.map((route) => ({ method: RequestMethod[route.method as keyof typeof RequestMethod], path: route.path })),
         }),
       ],
     };

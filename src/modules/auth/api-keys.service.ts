@@ -1,5 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../common/auth/principal';
 import { NotFoundError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
@@ -18,6 +19,13 @@ const KEY_PREFIX = 'ota_';
 const SHOWN_PREFIX_LENGTH = 12;
 /** Recording every use would put a write on every request; once a minute is precise enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * How long a verified key is accepted without reading the database again: a gateway key signs
+ * every check-in of its fleet, so a read per request would double the hot path's queries.
+ * Revocation takes effect at once on the replica that revokes, within this delay on the others.
+ */
+export const API_KEY_CACHE_TTL_MS = 30_000;
+const API_KEY_CACHE_MAX = 10_000;
 
 export interface NewApiKeyInput {
   organizationId: string;
@@ -30,6 +38,8 @@ export interface NewApiKeyInput {
 @Injectable()
 export class ApiKeysService {
   private readonly lastUseRecorded = new Map<string, number>();
+  /** Verified keys by hash; unknown keys are never cached, so a wrong key cannot fill it. */
+  private readonly verified = new LRUCache<string, Principal>({ max: API_KEY_CACHE_MAX, ttl: API_KEY_CACHE_TTL_MS });
 
   constructor(private readonly repository: ApiKeysRepository) {}
 
@@ -55,10 +65,20 @@ export class ApiKeysService {
    */
   async authenticate(key: string): Promise<Principal> {
     const now = new Date();
-    const row = key.startsWith(KEY_PREFIX) ? await this.repository.findUsableByHash(hashKey(key), now) : null;
+    const keyHash = hashKey(key);
+    const cached = this.verified.get(keyHash);
+    if (cached) {
+      await this.recordUse(cached.id, now);
+      return { ...cached, roles: [...cached.roles] };
+    }
+    const row = key.startsWith(KEY_PREFIX) ? await this.repository.findUsableByHash(keyHash, now) : null;
     if (!row) throw new UnauthenticatedError(ErrorCode.InvalidApiKey, 'Invalid, revoked or expired API key');
     await this.recordUse(row.id, now);
-    return { kind: 'api_key', id: row.id, organizationId: row.organizationId, roles: [row.role as ApiKeyRole] };
+    const principal: Principal = { kind: 'api_key', id: row.id, organizationId: row.organizationId, roles: [row.role as ApiKeyRole] };
+    // An expiring key leaves the cache no later than it expires.
+    const ttl = row.expiresAt === null ? API_KEY_CACHE_TTL_MS : Math.min(API_KEY_CACHE_TTL_MS, row.expiresAt.getTime() - now.getTime());
+    this.verified.set(keyHash, principal, { ttl });
+    return { ...principal, roles: [...principal.roles] };
   }
 
   async list(organizationId: string, query: ListApiKeysQueryDto): Promise<ApiKeyListResponseDto> {
@@ -75,6 +95,7 @@ export class ApiKeysService {
   async revoke(id: string, organizationId: string): Promise<ApiKeyResponseDto> {
     const existing = await this.repository.findInOrganization(id, organizationId);
     if (!existing) throw new NotFoundError(ErrorCode.ApiKeyNotFound, `API key ${id} not found`);
+    this.verified.delete(existing.keyHash);
     return toApiKeyResponse(await this.repository.revoke(id, new Date()));
   }
 
@@ -88,5 +109,5 @@ export class ApiKeysService {
 
 /** Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force. */
 function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }

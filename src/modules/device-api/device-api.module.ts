@@ -3,7 +3,9 @@ import { DevicesModule } from '../devices/devices.module';
 import { FirmwareModule } from '../firmware/firmware.module';
 import { DEVICE_REPORT_HANDLER } from '../mqtt/device-report-handler';
 import { UpdatesModule } from '../updates/updates.module';
+import { CheckInReads } from './check-in-reads';
 import { DeviceApiController } from './device-api.controller';
+import { DeviceApiFastRoutes } from './device-api.fast-routes';
 import { DeviceApiMetrics } from './device-api.metrics';
 import { DeviceApiService } from './device-api.service';
 import { DeviceDeletedSubscriber } from './device-deleted.subscriber';
@@ -21,6 +23,8 @@ import { MqttDeviceReportHandler } from './mqtt-report.handler';
   controllers: [DeviceApiController],
   providers: [
     DeviceApiService,
+    CheckInReads,
+    DeviceApiFastRoutes,
     DeviceApiMetrics,
     MqttDeviceReportHandler,
     { provide: DEVICE_REPORT_HANDLER, useExisting: MqttDeviceReportHandler },

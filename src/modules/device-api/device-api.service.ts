@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { APP_CONFIG, type AppConfig } from '../../config';
@@ -9,13 +9,16 @@ import { FirmwareService } from '../firmware/firmware.service';
 import type { UpdateResponseDto } from '../updates/dto/update.dto';
 import { type DeviceReport, type ReportSource, UpdatesService } from '../updates/updates.service';
 import type { CheckInUpdateRow } from '../updates/updates.repository';
+import { CheckInReads } from './check-in-reads';
 import { DeviceApiMetrics, type ReportTransport } from './device-api.metrics';
 import type { DeviceCheckInDto, DeviceCheckInResponseDto, DeviceCheckInUpdateDto, DeviceStatusReportDto } from './dto/device-api.dto';
 
-/** A check-in answer and its strong ETag. */
+/** A check-in answer, serialized once (for the ETag and the reply), and its strong ETag. */
 export interface CheckInAnswer {
   body: DeviceCheckInResponseDto;
+  json: string;
   etag: string;
+  notModified: boolean;
 }
 
 /** What devices (or gateways acting for them) ask of the service. */
@@ -25,6 +28,7 @@ export class DeviceApiService {
     private readonly devices: DevicesService,
     private readonly lastSeen: LastSeenBuffer,
     private readonly updates: UpdatesService,
+    private readonly checkInReads: CheckInReads,
     private readonly firmware: FirmwareService,
     private readonly metrics: DeviceApiMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,18 +54,19 @@ export class DeviceApiService {
    * A device the registry does not know gets `update: null` (it cannot have updates either); the
    * last-seen write simply matches no row.
    */
-  async checkIn(organizationId: string, deviceId: string, request: DeviceCheckInDto, ifNoneMatch: string | undefined): Promise<CheckInAnswer & { notModified: boolean }> {
+  async checkIn(organizationId: string, deviceId: string, request: DeviceCheckInDto, ifNoneMatch: string | undefined): Promise<CheckInAnswer> {
     const now = new Date();
     this.lastSeen.record(organizationId, deviceId, { firmwareVersion: request.firmware_version, seenAt: now });
-    const row = await this.updates.releasedForCheckIn(organizationId, deviceId);
+    const row = await this.checkInReads.releasedUpdate(organizationId, deviceId);
     const body: DeviceCheckInResponseDto = {
       poll_interval_seconds: this.pollIntervalSeconds(organizationId, deviceId),
       update: row === null ? null : await this.toCheckInUpdate(row, now),
     };
-    const etag = strongEtag(body, row);
+    const json = JSON.stringify(body);
+    const etag = strongEtag(json, row);
     const notModified = ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag);
     this.metrics.checkIn(notModified ? 'not_modified' : row === null ? 'none' : 'update');
-    return { body, etag, notModified };
+    return { body, json, etag, notModified };
   }
 
   /**
@@ -103,7 +108,7 @@ export class DeviceApiService {
    */
   private pollIntervalSeconds(organizationId: string, deviceId: string): number {
     const { pollIntervalSeconds, pollJitterPercent } = this.config.updates;
-    const unit = createHash('sha256').update(`${organizationId}\u0000${deviceId}`).digest().readUInt32BE(0) / 0xffffffff;
+    const unit = Number.parseInt(hash('sha256', `${organizationId}\u0000${deviceId}`, 'hex').slice(0, 8), 16) / 0xffffffff;
     const jitter = ((unit * 2 - 1) * pollJitterPercent) / 100;
     return Math.max(1, Math.round(pollIntervalSeconds * (1 + jitter)));
   }
@@ -146,10 +151,9 @@ export function toDeviceReport(body: DeviceStatusReportDto): DeviceReport {
  * does not show: a status change (the device's own report, a retry) answers 200 again, so the
  * device never acts on a stale view of its job.
  */
-function strongEtag(body: DeviceCheckInResponseDto, row: CheckInUpdateRow | null): string {
-  const hash = createHash('sha256').update(JSON.stringify(body));
-  if (row !== null) hash.update(`\u0000${row.status}\u0000${row.retryCount}`);
-  return `"${hash.digest('base64url').slice(0, 32)}"`;
+function strongEtag(json: string, row: CheckInUpdateRow | null): string {
+  const input = row === null ? json : `${json}\u0000${row.status}\u0000${row.retryCount}`;
+  return `"${hash('sha256', input, 'base64url').slice(0, 32)}"`;
 }
 
 /** `If-None-Match`: `*` or a list of tags; weak comparison, as RFC 9110 asks for this header. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Recognisable in logs and secret scanners, like the `ota_` of API keys. */
 export const DEVICE_TOKEN_PREFIX = 'dvt_';
@@ -10,5 +10,5 @@ export function generateDeviceToken(): string {
 
 /** Tokens carry 256 random bits, so a fast hash is enough: there is nothing to brute-force. */
 export function hashDeviceToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }

@@ -125,6 +125,24 @@ export class DevicesRepository {
     return count > 0;
   }
 
+  /**
+   * Records the firmware many devices now run (with the sort keys) in one statement; devices that
+   * do not exist are skipped. A device listed twice gets its last entry.
+   */
+  async setFirmwareVersions(entries: { organizationId: string; deviceId: string; version: string }[], tx: TransactionClient = this.prisma): Promise<void> {
+    const latest = new Map(entries.map((entry) => [`${entry.organizationId}\u0000${entry.deviceId}`, entry]));
+    if (latest.size === 0) return;
+    const rows = [...latest.values()];
+    const keys = new Map<string, string | null>();
+    for (const { version } of rows) if (!keys.has(version)) keys.set(version, firmwareVersionKey(version)?.toString('hex') ?? null);
+    await tx.$executeRaw`
+      UPDATE ota.devices d SET firmware_version = v.firmware_version, firmware_version_key = decode(v.firmware_version_key, 'hex'), updated_at = now()
+        FROM unnest(${rows.map((row) => row.organizationId)}::text[], ${rows.map((row) => row.deviceId)}::text[],
+                    ${rows.map((row) => row.version)}::text[], ${rows.map((row) => keys.get(row.version) ?? null)}::text[])
+             AS v(organization_id, device_id, firmware_version, firmware_version_key)
+       WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id`;
+  }
+
   /** Replaces the token; null when the organization has no such device. */
   async replaceToken(organizationId: string, deviceId: string, tokenHash: string, tx: TransactionClient = this.prisma): Promise<Device | null> {
     const [row] = await tx.$queryRaw<Device[]>`

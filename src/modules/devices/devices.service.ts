@@ -98,6 +98,11 @@ export class DevicesService implements OnModuleInit {
     await this.repository.setFirmwareVersion(organizationId, deviceId, version, tx);
   }
 
+  /** {@link setInstalledVersion} for many devices, in one statement (the batch of device reports). */
+  async setInstalledVersions(installed: { organizationId: string; deviceId: string; version: string }[], tx: TransactionClient): Promise<void> {
+    await this.repository.setFirmwareVersions(installed, tx);
+  }
+
   /** @throws ValidationError when `firmware_version` is not a semver range. */
   async list(organizationId: string, query: ListDevicesQueryDto): Promise<DeviceListResponseDto> {
     const page = await this.repository.page(

@@ -31,6 +31,20 @@ export class OutboxRepository {
     });
   }
 
+  /**
+   * Inserts the events in one statement; `sequence` follows their order. Raw rather than
+   * createMany: Prisma's query compiler costs far more CPU per row than the insert itself.
+   */
+  async insertMany(events: { envelope: EventEnvelope; organizationId: string | null }[], tx: TransactionClient = this.prisma): Promise<void> {
+    if (events.length === 0) return;
+    const rows = JSON.stringify(events.map(({ envelope, organizationId }) => ({ organization_id: organizationId, envelope })));
+    await tx.$executeRaw`
+      INSERT INTO ota.outbox_events (id, type, organization_id, envelope, created_at)
+      SELECT (e.envelope->>'id')::uuid, e.envelope->>'type', e.organization_id, e.envelope, (e.envelope->>'timestamp')::timestamptz
+        FROM ROWS FROM (json_to_recordset(${rows}::json) AS (organization_id text, envelope jsonb)) WITH ORDINALITY AS e(organization_id, envelope, position)
+       ORDER BY e.position`;
+  }
+
   /** Takes up to `limit` due events, oldest first, leased for `leaseMs` (see {@link RelayQueue.claimDue}). */
   claimDue(limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
     return this.queue.claimDue<ClaimedEvent>(Prisma.sql`id, type, envelope, attempts`, limit, leaseMs);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../common/auth/principal';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
@@ -19,6 +20,8 @@ import { FirmwareRepository } from './firmware.repository';
 export class FirmwareService implements OnModuleInit {
   private readonly logger = new Logger('Firmware');
   private usages: FirmwareUsage[] = [];
+  /** Download links of recent windows, by storage key, file name and window (old windows age out). */
+  private readonly windowLinks = new LRUCache<string, Promise<DownloadLink>>({ max: 1_000 });
 
   constructor(
     private readonly prisma: PrismaService,
@@ -109,11 +112,18 @@ export class FirmwareService implements OnModuleInit {
    * out is valid for at least TTL/2.
    */
   downloadLinkFor(firmware: { storageKey: string; fileName: string }, now: Date = new Date()): Promise<DownloadLink> {
-    return this.storage.downloadUrl(firmware.storageKey, {
-      ttlSeconds: this.config.storage.downloadUrlTtlSeconds,
-      fileName: firmware.fileName,
-      issuedAt: this.downloadWindowStart(now),
-    });
+    const issuedAt = this.downloadWindowStart(now);
+    // The link is a pure function of these three, so signing it once per window is enough: a
+    // rollout's check-ins then cost no signature each (an S3 presign is the dearest part).
+    const cacheKey = `${firmware.storageKey}\u0000${firmware.fileName}\u0000${issuedAt.getTime()}`;
+    let link = this.windowLinks.get(cacheKey);
+    if (link === undefined) {
+      link = this.storage.downloadUrl(firmware.storageKey, { ttlSeconds: this.config.storage.downloadUrlTtlSeconds, fileName: firmware.fileName, issuedAt });
+      this.windowLinks.set(cacheKey, link);
+      // A failed signing is not remembered.
+      link.catch(() => this.windowLinks.delete(cacheKey));
+    }
+    return link;
   }
 
   /** Start of the link window containing `now`: a multiple of TTL/2 (whole seconds, at least 1). */
@@ -144,6 +154,16 @@ export class FirmwareService implements OnModuleInit {
       },
       tx,
     );
+  }
+
+  /**
+   * {@link recordDeviceDownload} for many devices at once, in the caller's transaction and one
+   * statement (the batch of device reports). Downloads of a firmware deleted meanwhile are not recorded.
+   */
+  async recordDeviceDownloads(downloads: { organizationId: string; firmwareId: string; deviceId: string }[], tx: TransactionClient): Promise<void> {
+    if (downloads.length === 0) return;
+    const expiresAt = new Date(this.downloadWindowStart().getTime() + this.config.storage.downloadUrlTtlSeconds * 1000);
+    await this.repository.recordDeviceDownloads(downloads, expiresAt, tx);
   }
 
   /**

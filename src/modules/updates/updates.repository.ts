@@ -32,6 +32,11 @@ export interface CheckInUpdateRow {
   signingKeyId: string | null;
 }
 
+export interface DeviceKey {
+  organizationId: string;
+  deviceId: string;
+}
+
 export interface HistoryCounts {
   total: number;
   completed: number;
@@ -40,9 +45,56 @@ export interface HistoryCounts {
 
 type Key = { organization_id: string; update_id: string };
 
+/** An update locked for device reports, and whether its firmware is signed. */
+export interface LockedForReport {
+  row: DeviceUpdate;
+  firmwareSigned: boolean;
+}
+
 /** Literals, not parameters, so the planner can match the partial indexes written with them. */
 const ACTIVE = Prisma.raw(ACTIVE_STATUSES.map((status) => `'${status}'`).join(', '));
 const RELEASED = Prisma.raw(RELEASED_STATUSES.map((status) => `'${status}'`).join(', '));
+
+/** Every column of `device_updates u` under its Prisma field name: raw reads that return `DeviceUpdate`. */
+const DEVICE_UPDATE_COLUMNS = Prisma.raw(
+  [
+    'u.organization_id AS "organizationId"',
+    'u.update_id AS "updateId"',
+    'u.device_id AS "deviceId"',
+    'u.campaign_id AS "campaignId"',
+    'u.kind',
+    'u.firmware_id AS "firmwareId"',
+    'u.from_version AS "fromVersion"',
+    'u.to_version AS "toVersion"',
+    'u.status',
+    'u.priority',
+    'u.progress_percentage AS "progressPercentage"',
+    'u.current_phase AS "currentPhase"',
+    'u.error_code AS "errorCode"',
+    'u.error_message AS "errorMessage"',
+    'u.retry_count AS "retryCount"',
+    'u.max_retries AS "maxRetries"',
+    'u.timeout_minutes AS "timeoutMinutes"',
+    'u.maintenance_window AS "maintenanceWindow"',
+    'u.pre_update_commands AS "preUpdateCommands"',
+    'u.post_update_commands AS "postUpdateCommands"',
+    'u.force',
+    'u.download_size AS "downloadSize"',
+    'u.bytes_downloaded AS "bytesDownloaded"',
+    'u.download_speed AS "downloadSpeed"',
+    'u.signature_verified AS "signatureVerified"',
+    'u.checksum_verified AS "checksumVerified"',
+    'u.created_by AS "createdBy"',
+    'u.scheduled_at AS "scheduledAt"',
+    'u.started_at AS "startedAt"',
+    'u.completed_at AS "completedAt"',
+    'u.timeout_at AS "timeoutAt"',
+    'u.next_retry_at AS "nextRetryAt"',
+    'u.progress_written_at AS "progressWrittenAt"',
+    'u.created_at AS "createdAt"',
+    'u.updated_at AS "updatedAt"',
+  ].join(', '),
+);
 
 @Injectable()
 export class UpdatesRepository {
@@ -71,21 +123,25 @@ export class UpdatesRepository {
   }
 
   /**
-   * The device's released, unfinished update joined with its firmware, or null: the one read of a
-   * check-in. The status list is the predicate of the partial unique index
-   * `device_updates_one_active_per_device` written as literals, so this is a single index probe.
+   * The released, unfinished update (joined with its firmware) of each of these devices, in their
+   * order, null where there is none: the one read of a batch of check-ins. The status list is the
+   * predicate of the partial unique index `device_updates_one_active_per_device` written as
+   * literals, so each device is a single index probe.
    */
-  async findReleasedForCheckIn(organizationId: string, deviceId: string): Promise<CheckInUpdateRow | null> {
-    const [row] = await this.prisma.$queryRaw<CheckInUpdateRow[]>`
-      SELECT u.update_id AS "updateId", u.kind, u.status, u.firmware_id AS "firmwareId", u.to_version AS "toVersion",
+  async findReleasedForCheckIn(devices: readonly DeviceKey[]): Promise<(CheckInUpdateRow | null)[]> {
+    const rows = await this.prisma.$queryRaw<(CheckInUpdateRow & { position: bigint })[]>`
+      SELECT k.position, u.update_id AS "updateId", u.kind, u.status, u.firmware_id AS "firmwareId", u.to_version AS "toVersion",
              u.retry_count AS "retryCount", u.force, u.timeout_at AS "timeoutAt", f.update_type AS "updateType",
              f.file_size AS "fileSize", f.file_name AS "fileName", f.storage_key AS "storageKey",
              f.checksum_sha256 AS "checksumSha256", f.checksum_md5 AS "checksumMd5", f.signature, f.signing_key_id AS "signingKeyId"
-        FROM ota.device_updates u
+        FROM unnest(${devices.map((key) => key.organizationId)}::text[], ${devices.map((key) => key.deviceId)}::text[])
+             WITH ORDINALITY AS k(organization_id, device_id, position)
+        JOIN ota.device_updates u ON u.organization_id = k.organization_id AND u.device_id = k.device_id
         JOIN ota.firmware f ON f.organization_id = u.organization_id AND f.firmware_id = u.firmware_id
-       WHERE u.organization_id = ${organizationId} AND u.device_id = ${deviceId} AND u.status IN (${ACTIVE})
-         AND u.status <> 'created'`;
-    return row ?? null;
+       WHERE u.status IN (${ACTIVE}) AND u.status <> 'created'`;
+    const answers = new Array<CheckInUpdateRow | null>(devices.length).fill(null);
+    for (const { position, ...row } of rows) answers[Number(position) - 1] = row;
+    return answers;
   }
 
   /** The update by its id alone (unique across organizations), or null. */
@@ -123,23 +179,64 @@ export class UpdatesRepository {
   }
 
   /**
-   * A progress report within the current state, written only when the status is still
-   * `status` and nothing was written in the last second. False when it was not written.
+   * The updates with these keys (unknown ones are missing from the answer), locked until the
+   * transaction ends, each with whether its firmware is signed (false when deleted since): the
+   * one read of a batch of device reports. Locks are taken in key order, so two transactions
+   * locking overlapping sets (two replicas' batches) wait for each other, never deadlock. The
+   * firmware flag is joined here, as in {@link findReleasedForCheckIn}, to spare the batch a round trip.
    */
-  async writeProgress(
-    organizationId: string,
-    updateId: string,
-    status: string,
-    progress: { progressPercentage: number; bytesDownloaded: bigint; downloadSpeed: number | null },
-    tx: TransactionClient = this.prisma,
-  ): Promise<boolean> {
-    const count = await tx.$executeRaw`
-      UPDATE ota.device_updates
-         SET progress_percentage = ${progress.progressPercentage}, bytes_downloaded = ${progress.bytesDownloaded},
-             download_speed = ${progress.downloadSpeed}, progress_written_at = now(), updated_at = now()
-       WHERE organization_id = ${organizationId} AND update_id = ${updateId} AND status = ${status}
-         AND (progress_written_at IS NULL OR progress_written_at <= now() - interval '1 second')`;
-    return count > 0;
+  async lockForReports(keys: { organizationId: string; updateId: string }[], tx: TransactionClient): Promise<LockedForReport[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx.$queryRaw<(DeviceUpdate & { firmwareSigned: boolean })[]>`
+      SELECT ${DEVICE_UPDATE_COLUMNS}, f.signature IS NOT NULL AS "firmwareSigned"
+        FROM ota.device_updates u
+        LEFT JOIN ota.firmware f ON f.organization_id = u.organization_id AND f.firmware_id = u.firmware_id
+       WHERE (u.organization_id, u.update_id) IN (
+         SELECT * FROM unnest(${keys.map((key) => key.organizationId)}::text[], ${keys.map((key) => key.updateId)}::char(32)[]))
+       ORDER BY u.organization_id, u.update_id
+         FOR UPDATE OF u`;
+    return rows.map(({ firmwareSigned, ...row }) => ({ row, firmwareSigned }));
+  }
+
+  /**
+   * Writes what device reports change (state, progress, times, verification, error, retry time)
+   * for many locked updates, in one statement.
+   */
+  async writeReported(rows: DeviceUpdate[], tx: TransactionClient): Promise<void> {
+    if (rows.length === 0) return;
+    const records = JSON.stringify(
+      rows.map((row) => ({
+        organization_id: row.organizationId,
+        update_id: row.updateId,
+        status: row.status,
+        current_phase: row.currentPhase,
+        started_at: row.startedAt,
+        completed_at: row.completedAt,
+        progress_percentage: row.progressPercentage,
+        bytes_downloaded: row.bytesDownloaded.toString(),
+        download_speed: row.downloadSpeed,
+        progress_written_at: row.progressWrittenAt,
+        checksum_verified: row.checksumVerified,
+        signature_verified: row.signatureVerified,
+        error_code: row.errorCode,
+        error_message: row.errorMessage,
+        next_retry_at: row.nextRetryAt,
+        updated_at: row.updatedAt,
+      })),
+    );
+    await tx.$executeRaw`
+      UPDATE ota.device_updates u
+         SET status = v.status, current_phase = v.current_phase, started_at = v.started_at, completed_at = v.completed_at,
+             progress_percentage = v.progress_percentage, bytes_downloaded = v.bytes_downloaded, download_speed = v.download_speed,
+             progress_written_at = v.progress_written_at, checksum_verified = v.checksum_verified,
+             signature_verified = v.signature_verified, error_code = v.error_code, error_message = v.error_message,
+             next_retry_at = v.next_retry_at, updated_at = v.updated_at
+        FROM json_to_recordset(${records}::json) AS v(
+               organization_id text, update_id char(32), status text, current_phase text, started_at timestamptz,
+               completed_at timestamptz, progress_percentage int, bytes_downloaded bigint, download_speed float8,
+               progress_written_at timestamptz, checksum_verified boolean, signature_verified boolean, error_code text,
+               error_message text, next_retry_at timestamptz, updated_at timestamptz)
+       WHERE u.organization_id = v.organization_id AND u.update_id = v.update_id`;
   }
 
   /** A device's failed updates stop waiting for an automatic retry (a newer update supersedes them). */
@@ -151,11 +248,27 @@ export class UpdatesRepository {
     });
   }
 
+  /** Appends timeline rows in one statement; their ids (the timeline's order) follow the list. */
   async addEvents(events: NewTimelineEvent[], tx: TransactionClient): Promise<void> {
     if (events.length === 0) return;
-    await tx.deviceUpdateEvent.createMany({
-      data: events.map((event) => ({ ...event, detail: event.detail?.slice(0, 2000) ?? null })),
-    });
+    // Raw rather than createMany: Prisma's query compiler costs far more CPU per row than the insert.
+    const rows = JSON.stringify(
+      events.map((event) => ({
+        organization_id: event.organizationId,
+        update_id: event.updateId,
+        status: event.status,
+        progress: event.progress,
+        source: event.source,
+        detail: event.detail?.slice(0, 2000) ?? null,
+      })),
+    );
+    await tx.$executeRaw`
+      INSERT INTO ota.device_update_events (organization_id, update_id, status, progress, source, detail)
+      SELECT e.organization_id, e.update_id, e.status, e.progress, e.source, e.detail
+        FROM ROWS FROM (json_to_recordset(${rows}::json)
+               AS (organization_id text, update_id text, status text, progress int, source text, detail text))
+             WITH ORDINALITY AS e(organization_id, update_id, status, progress, source, detail, position)
+       ORDER BY e.position`;
   }
 
   timeline(organizationId: string, updateId: string, tx: TransactionClient = this.prisma): Promise<DeviceUpdateEvent[]> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Principal } from '../../common/auth/principal';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
@@ -9,20 +9,13 @@ import { PrismaService, type TransactionClient } from '../../database/prisma.ser
 import type { DeviceUpdate, Prisma } from '../../generated/prisma/client';
 import { DevicesService } from '../devices/devices.service';
 import { DEVICE_DIRECTORY, type DeviceDirectory, type DirectoryDevice } from '../devices/directory/device-directory.port';
-import { OutboxService } from '../events/outbox.service';
+import { type DomainEvent, OutboxService } from '../events/outbox.service';
 import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
 import { FirmwareService } from '../firmware/firmware.service';
 import { DEVICE_COMMAND_SINK, type DeviceCommandRequest, type DeviceCommandSink } from './device-command-sink';
 import { incompatibility, isSameVersion } from './domain/compatibility';
-import {
-  canCancel,
-  canRetry,
-  type DeviceReportedStatus,
-  isTerminal,
-  judgeDeviceReport,
-  retryDelayMs,
-  type UpdateStatus,
-} from './domain/update-state';
+import { type DeviceReport, deviceReportEffect, type ReportEffect } from './domain/device-report';
+import { canCancel, canRetry, isTerminal, retryDelayMs, type UpdateStatus } from './domain/update-state';
 import type {
   BulkDeviceUpdateDto,
   BulkUpdateResponseDto,
@@ -32,21 +25,13 @@ import type {
   UpdateResponseDto,
   UpdateSettingsDto,
 } from './dto/update.dto';
+import { type ItemOutcome, ReportBatcher } from './report-batcher';
 import { type FinishedUpdate, UpdateFinishedHook, type UpdateFinishedListener } from './update-hooks';
 import { toUpdateDetail, toUpdateResponse } from './update.mapper';
 import { UpdateMetrics } from './update.metrics';
-import { type CheckInUpdateRow, type NewTimelineEvent, UpdatesRepository } from './updates.repository';
+import { type CheckInUpdateRow, type DeviceKey, type LockedForReport, type NewTimelineEvent, UpdatesRepository } from './updates.repository';
 
-/** A device's report on one of its updates (HTTP body or MQTT payload). */
-export interface DeviceReport {
-  status: DeviceReportedStatus;
-  progress_percentage?: number;
-  error_code?: string;
-  error_message?: string;
-  bytes_downloaded?: number;
-  firmware_version?: string;
-}
-
+export type { DeviceReport };
 export type ReportSource = 'device' | 'mqtt';
 type EventSource = 'operator' | 'device' | 'mqtt' | 'scheduler' | 'system';
 
@@ -61,14 +46,14 @@ export interface ReleaseOptions {
 
 /** Rows claimed per scheduler call; the rest wait for the next tick. */
 const SCHEDULER_BATCH = 500;
-/** Progress-only reports are written at most this often per update. */
-const PROGRESS_WRITE_INTERVAL_MS = 1000;
 /** Lookups in flight at once against a remote device directory (it has no batch lookup). */
 const REMOTE_LOOKUP_CONCURRENCY = 16;
-/** Before the device fetched the image: leaving these for a later phase means it downloads it. */
-const BEFORE_DOWNLOAD: readonly UpdateStatus[] = ['scheduled', 'in_progress'];
-/** States reached only with an image whose checksum the device verified. */
-const VERIFIED_STATES: readonly UpdateStatus[] = ['installing', 'awaiting_activation', 'rebooting', 'completed'];
+/** Device reports applied together at most (one transaction); the rest wait for the next batch. */
+const REPORT_BATCH_SIZE = 500;
+/** Runs of a batch of device reports that met a deadlock or serialization failure, in all. */
+const REPORT_BATCH_ATTEMPTS = 3;
+/** A full batch takes well under a second; the margin covers waiting for rows another replica holds. */
+const REPORT_TRANSACTION = { timeout: 30_000, maxWait: 10_000 };
 
 /**
  * A bulk request writes up to 10 000 updates with their timeline rows and device commands in one
@@ -82,9 +67,11 @@ const BULK_TRANSACTION = { timeout: 120_000, maxWait: 10_000 };
  * Every status change writes a timeline row and its outbox event in the same transaction.
  */
 @Injectable()
-export class UpdatesService implements OnModuleInit {
+export class UpdatesService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Updates');
   private finishedListeners: UpdateFinishedListener[] = [];
+  /** Device reports wait here while a batch is applied, then go together (see applyDeviceReport). */
+  private readonly reports = new ReportBatcher<QueuedReport, UpdateResponseDto>((batch) => this.applyReportBatch(batch), REPORT_BATCH_SIZE);
   /** `retryDelaysMs[n]`: the delay before automatic retry n+1, for the scheduler's SQL. */
   private readonly retryDelaysMs: number[];
 
@@ -107,6 +94,11 @@ export class UpdatesService implements OnModuleInit {
     this.finishedListeners = this.discovery
       .getProviders({ metadataKey: UpdateFinishedHook.KEY })
       .map((wrapper) => wrapper.instance as UpdateFinishedListener);
+  }
+
+  /** Reports already accepted are applied before the database module disconnects (destroyed after this one). */
+  async onModuleDestroy(): Promise<void> {
+    await this.reports.idle();
   }
 
   /**
@@ -307,37 +299,14 @@ export class UpdatesService implements OnModuleInit {
   /**
    * Applies a device's report through the state machine (see rollout-semantics.md): forward
    * moves and skips are applied, a repeat of the current state only updates progress (written at
-   * most once a second), `completed` records the device's new version.
+   * most once a second), `completed` records the device's new version. Concurrent reports are
+   * applied in batches, one transaction each (see {@link applyReportBatch}); the answer and the
+   * errors are this report's own.
    * @throws NotFoundError `update/not_found` for an unknown update or another device's.
    * @throws ConflictError `update/terminal` once finished, `update/invalid_transition` backwards or before release.
    */
-  async applyDeviceReport(
-    organizationId: string,
-    deviceId: string,
-    updateId: string,
-    report: DeviceReport,
-    source: ReportSource,
-  ): Promise<UpdateResponseDto> {
-    const current = await this.repository.findById(organizationId, updateId);
-    if (!current || current.deviceId !== deviceId) throw updateNotFound(updateId);
-    const firmware = await this.findFirmware(organizationId, current.firmwareId);
-    const verdict = judgeDeviceReport(current.status as UpdateStatus, report.status);
-    if (verdict.kind === 'accept' && !verdict.changed) {
-      const written = await this.writeProgress(current, report, this.prisma);
-      return toUpdateResponse(written ?? current, firmware);
-    }
-    refuse(verdict.kind, current);
-
-    const row = await this.prisma.$transaction(async (tx) => {
-      const locked = await this.repository.lock(organizationId, updateId, tx);
-      if (!locked) throw updateNotFound(updateId);
-      // Judged again under the lock: another report may have moved it meanwhile.
-      const again = judgeDeviceReport(locked.status as UpdateStatus, report.status);
-      if (again.kind === 'accept' && !again.changed) return (await this.writeProgress(locked, report, tx)) ?? locked;
-      refuse(again.kind, locked);
-      return this.applyStateChange(tx, locked, report, source, firmware);
-    });
-    return toUpdateResponse(row, firmware);
+  applyDeviceReport(organizationId: string, deviceId: string, updateId: string, report: DeviceReport, source: ReportSource): Promise<UpdateResponseDto> {
+    return this.reports.submit({ organizationId, deviceId, updateId, report, source });
   }
 
   /**
@@ -374,11 +343,11 @@ export class UpdatesService implements OnModuleInit {
   }
 
   /**
-   * The device's released, unfinished update with its firmware, or null (`created` rows are not
-   * handed out): one indexed read, for the device check-in.
+   * Each device's released, unfinished update with its firmware, or null (`created` rows are not
+   * handed out), in the order asked: one indexed read for a batch of device check-ins.
    */
-  releasedForCheckIn(organizationId: string, deviceId: string): Promise<CheckInUpdateRow | null> {
-    return this.repository.findReleasedForCheckIn(organizationId, deviceId);
+  releasedForCheckIn(devices: readonly DeviceKey[]): Promise<(CheckInUpdateRow | null)[]> {
+    return this.repository.findReleasedForCheckIn(devices);
   }
 
   /** The organization an update belongs to (update ids are unique across organizations), or null. */
@@ -400,83 +369,89 @@ export class UpdatesService implements OnModuleInit {
     return count === 0 ? null : `${count} unfinished device update${count === 1 ? '' : 's'}`;
   }
 
-  private async applyStateChange(
-    tx: TransactionClient,
-    row: DeviceUpdate,
-    report: DeviceReport,
-    source: ReportSource,
-    firmware: FirmwareResponseDto | null,
-  ): Promise<DeviceUpdate> {
-    const now = new Date();
-    let status: UpdateStatus = report.status;
-    let errorCode: string | null = null;
-    let errorMessage: string | null = null;
-    if (status === 'completed' && report.firmware_version !== undefined && !isSameVersion(report.firmware_version, row.toVersion)) {
-      status = 'failed';
-      errorCode = 'version_mismatch';
-      errorMessage = `The device reports version ${report.firmware_version} after installing ${row.toVersion}`;
-    } else if (status === 'failed') {
-      errorCode = report.error_code ?? 'device_error';
-      errorMessage = report.error_message ?? null;
-    }
-    const startedAt = row.startedAt ?? now;
-    const bytes = report.bytes_downloaded !== undefined ? BigInt(report.bytes_downloaded) : status === 'completed' && row.downloadSize !== null ? row.downloadSize : row.bytesDownloaded;
-    const verified = row.checksumVerified || VERIFIED_STATES.includes(status);
-    const retryDue = status === 'failed' && canRetry({ status, retryCount: row.retryCount, maxRetries: row.maxRetries });
-    // The device fetches the image once per attempt, when it leaves the phases before download
-    // (not when it fails there): that is when its check-in link is used, recorded for statistics.
-    if (BEFORE_DOWNLOAD.includes(row.status as UpdateStatus) && !BEFORE_DOWNLOAD.includes(status) && status !== 'failed') {
-      await this.firmware.recordDeviceDownload(row.organizationId, row.firmwareId, row.deviceId, tx);
-    }
-    const [changed] = await this.repository.updateMany(
-      row.organizationId,
-      [row.updateId],
-      {
-        status,
-        currentPhase: status,
-        startedAt,
-        completedAt: isTerminal(status) ? now : null,
-        progressPercentage: status === 'completed' ? 100 : clampPercent(report.progress_percentage ?? row.progressPercentage),
-        bytesDownloaded: bytes,
-        downloadSpeed: report.bytes_downloaded !== undefined ? speed(report.bytes_downloaded, startedAt, now) : row.downloadSpeed,
-        progressWrittenAt: now,
-        checksumVerified: verified,
-        signatureVerified: verified && firmware !== null && firmware.signature !== null,
-        errorCode,
-        errorMessage: errorMessage?.slice(0, 2000) ?? null,
-        nextRetryAt: retryDue ? new Date(now.getTime() + retryDelayMs(row.retryCount + 1, this.config.updates.retryBaseDelayMs)) : null,
-      },
-      tx,
-    );
-    const detail = errorCode !== null ? `${errorCode}${errorMessage ? `: ${errorMessage}` : ''}` : status === 'completed' ? `Installed ${row.toVersion}` : null;
-    await this.repository.addEvents([event(changed, source, detail)], tx);
-    // The start is news of its own; an outcome in the same report is the next event's.
-    if (row.startedAt === null) await this.recordOutbox(tx, 'update.started', changed, { error_code: null });
-    if (status === 'completed') {
-      await this.recordOutbox(tx, 'update.completed', changed);
-      await this.devices.setInstalledVersion(row.organizationId, row.deviceId, row.toVersion, tx);
-      if (row.kind === 'rollback' && row.fromVersion !== null) {
-        const reverted = await this.repository.markRolledBack(row.organizationId, row.deviceId, row.fromVersion, row.updateId, tx);
-        if (reverted) await this.repository.addEvents([event(reverted, 'system', `Rolled back by update ${row.updateId}`)], tx);
+  /**
+   * Applies queued reports together, in arrival order, each against its update as the reports
+   * before it left it (several can be about one update). One transaction with a constant number
+   * of statements: the rows locked in one (in key order, so replicas never deadlock), then one
+   * each for the changed rows, timeline rows, outbox events, download records and device
+   * versions; the answers' firmware is read meanwhile on another connection. Rare paths (a
+   * completed rollback, finish listeners) stay per row. A refused report or unknown update is
+   * that report's error alone, and so is data the database refuses (a batch failing that way is
+   * halved until the report stands alone). A deadlock or serialization failure (another
+   * transaction locking in another order) runs the batch again; any other failure (the database
+   * unreachable) is every caller's error.
+   */
+  private async applyReportBatch(batch: QueuedReport[]): Promise<ItemOutcome<UpdateResponseDto>[]> {
+    try {
+      return await this.retryReportBatch(batch);
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (batch.length === 1) return [{ ok: false, error }];
+      const middle = Math.ceil(batch.length / 2);
+      const outcomes: ItemOutcome<UpdateResponseDto>[] = [];
+      for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+        // The first half may be committed already: a later failure is the second half's alone.
+        const answered = await this.applyReportBatch(half).catch((failure: unknown) => half.map(() => ({ ok: false as const, error: failure })));
+        outcomes.push(...answered);
       }
-    } else if (status === 'failed') {
-      await this.recordOutbox(tx, 'update.failed', changed);
+      return outcomes;
     }
-    if (isTerminal(status)) await this.notifyFinished(tx, changed);
-    return changed;
   }
 
-  /** A progress report within the current state; null when throttled (nothing written). */
-  private async writeProgress(row: DeviceUpdate, report: DeviceReport, tx: TransactionClient): Promise<DeviceUpdate | null> {
-    if (row.progressWrittenAt !== null && Date.now() - row.progressWrittenAt.getTime() < PROGRESS_WRITE_INTERVAL_MS) return null;
-    const now = new Date();
-    const progress = {
-      progressPercentage: clampPercent(report.progress_percentage ?? row.progressPercentage),
-      bytesDownloaded: report.bytes_downloaded !== undefined ? BigInt(report.bytes_downloaded) : row.bytesDownloaded,
-      downloadSpeed: report.bytes_downloaded !== undefined && row.startedAt !== null ? speed(report.bytes_downloaded, row.startedAt, now) : row.downloadSpeed,
-    };
-    const written = await this.repository.writeProgress(row.organizationId, row.updateId, row.status, progress, tx);
-    return written ? { ...row, ...progress, progressWrittenAt: now, updatedAt: now } : null;
+  private async retryReportBatch(batch: QueuedReport[]): Promise<ItemOutcome<UpdateResponseDto>[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.tryReportBatch(batch);
+      } catch (error) {
+        if (attempt >= REPORT_BATCH_ATTEMPTS || !isTransactionConflict(error)) throw error;
+        this.logger.warn(`A batch of ${batch.length} device reports met a lock conflict (run ${attempt}); running it again`);
+      }
+    }
+  }
+
+  private async tryReportBatch(batch: QueuedReport[]): Promise<ItemOutcome<UpdateResponseDto>[]> {
+    const keys = [...new Map(batch.map(({ organizationId, updateId }) => [updateKey(organizationId, updateId), { organizationId, updateId }])).values()];
+    let firmware: Promise<Map<string, FirmwareResponseDto | null>> = Promise.resolve(new Map());
+    const { outcomes, finished } = await this.prisma.$transaction(async (tx) => {
+      const locked = await this.repository.lockForReports(keys, tx);
+      // The answers' firmware, read on another connection while this transaction writes.
+      firmware = this.firmwareOf(locked.map(({ row }) => row));
+      firmware.catch(() => undefined);
+      const plan = planReportBatch(batch, locked, { now: new Date(), retryBaseDelayMs: this.config.updates.retryBaseDelayMs });
+      await this.repository.writeReported(plan.written, tx);
+      await this.repository.addEvents(plan.timeline, tx);
+      await this.outbox.recordMany(tx, plan.events);
+      await this.firmware.recordDeviceDownloads(plan.downloads, tx);
+      await this.devices.setInstalledVersions(plan.installed, tx);
+      for (const row of plan.finished) {
+        if (row.status === 'completed' && row.kind === 'rollback' && row.fromVersion !== null) {
+          const reverted = await this.repository.markRolledBack(row.organizationId, row.deviceId, row.fromVersion, row.updateId, tx);
+          if (reverted) await this.repository.addEvents([event(reverted, 'system', `Rolled back by update ${row.updateId}`)], tx);
+        }
+        await this.callFinishedListeners(tx, row);
+      }
+      return plan;
+    }, REPORT_TRANSACTION);
+    for (const row of finished) this.metrics.finished(row);
+    const byKey = await firmware;
+    return outcomes.map((outcome) => (outcome.ok ? { ok: true, value: toUpdateResponse(outcome.value, byKey.get(firmwareKey(outcome.value)) ?? null) } : outcome));
+  }
+
+  /** The firmware of these (organization, firmware) pairs by {@link firmwareKey}; null when deleted. */
+  private async firmwareOf(pairs: { organizationId: string; firmwareId: string }[]): Promise<Map<string, FirmwareResponseDto | null>> {
+    const byOrganization = new Map<string, string[]>();
+    for (const { organizationId, firmwareId } of pairs) {
+      const ids = byOrganization.get(organizationId);
+      if (ids) ids.push(firmwareId);
+      else byOrganization.set(organizationId, [firmwareId]);
+    }
+    const found = new Map<string, FirmwareResponseDto | null>();
+    await Promise.all(
+      [...byOrganization].map(async ([organizationId, firmwareIds]) => {
+        for (const [firmwareId, firmware] of await this.firmwareByIds(organizationId, firmwareIds)) found.set(firmwareKey({ organizationId, firmwareId }), firmware);
+      }),
+    );
+    return found;
   }
 
   /** Cancels `rows` (locked by the caller): timeline, `update.cancelled`, and a command to devices that had it. */
@@ -594,27 +569,16 @@ export class UpdatesService implements OnModuleInit {
   }
 
   private async recordOutbox(tx: TransactionClient, type: string, row: DeviceUpdate, extra: Record<string, unknown> = {}): Promise<void> {
-    await this.outbox.record(tx, {
-      type,
-      organizationId: row.organizationId,
-      data: {
-        organization_id: row.organizationId,
-        update_id: row.updateId,
-        device_id: row.deviceId,
-        firmware_id: row.firmwareId,
-        status: row.status,
-        campaign_id: row.campaignId,
-        kind: row.kind,
-        from_version: row.fromVersion,
-        to_version: row.toVersion,
-        retry_count: row.retryCount,
-        error_code: row.errorCode,
-        ...extra,
-      },
-    });
+    await this.outbox.record(tx, updateEvent(type, row, extra));
   }
 
   private async notifyFinished(tx: TransactionClient, row: DeviceUpdate): Promise<void> {
+    await this.callFinishedListeners(tx, row);
+    this.metrics.finished(row);
+  }
+
+  /** The {@link UpdateFinishedHook} listeners, in the transaction that finished the update. */
+  private async callFinishedListeners(tx: TransactionClient, row: DeviceUpdate): Promise<void> {
     const finished: FinishedUpdate = {
       organizationId: row.organizationId,
       updateId: row.updateId,
@@ -625,8 +589,112 @@ export class UpdatesService implements OnModuleInit {
       toVersion: row.toVersion,
     };
     for (const listener of this.finishedListeners) await listener.onUpdateFinished(finished, tx);
-    this.metrics.finished(row);
   }
+}
+
+/** What a batch of device reports answers and writes. */
+interface ReportBatchPlan {
+  /** Per report, in arrival order: the update as the report left it, or the report's error. */
+  outcomes: ItemOutcome<DeviceUpdate>[];
+  /** The final state of every update the batch changed. */
+  written: DeviceUpdate[];
+  timeline: NewTimelineEvent[];
+  events: DomainEvent<Record<string, unknown>>[];
+  downloads: { organizationId: string; firmwareId: string; deviceId: string }[];
+  installed: { organizationId: string; deviceId: string; version: string }[];
+  /** Updates the batch finished (completed or failed), for the rollback path, listeners and metrics. */
+  finished: DeviceUpdate[];
+}
+
+/**
+ * Runs each report of the batch, in arrival order, through the state machine against its locked
+ * row as the reports before it left it, and gathers what the batch must write. No I/O.
+ */
+function planReportBatch(batch: QueuedReport[], locked: LockedForReport[], context: { now: Date; retryBaseDelayMs: number }): ReportBatchPlan {
+  const rows = new Map(locked.map(({ row }) => [updateKey(row.organizationId, row.updateId), row]));
+  const signed = new Set(locked.filter((lock) => lock.firmwareSigned).map(({ row }) => updateKey(row.organizationId, row.updateId)));
+  const changed = new Set<string>();
+  const plan: ReportBatchPlan = { outcomes: [], written: [], timeline: [], events: [], downloads: [], installed: [], finished: [] };
+  for (const item of batch) {
+    const key = updateKey(item.organizationId, item.updateId);
+    const row = rows.get(key);
+    if (!row || row.deviceId !== item.deviceId) {
+      plan.outcomes.push({ ok: false, error: updateNotFound(item.updateId) });
+      continue;
+    }
+    let effect: ReportEffect<DeviceUpdate>;
+    try {
+      effect = deviceReportEffect(row, item.report, { ...context, firmwareSigned: signed.has(key) });
+    } catch (error) {
+      // A report the row cannot take fails alone, not the batch.
+      plan.outcomes.push({ ok: false, error });
+      continue;
+    }
+    if (effect.kind === 'refused') {
+      plan.outcomes.push({ ok: false, error: refusal(effect.reason, row) });
+      continue;
+    }
+    if (effect.kind === 'throttled') {
+      plan.outcomes.push({ ok: true, value: row });
+      continue;
+    }
+    const next = effect.row;
+    rows.set(key, next);
+    changed.add(key);
+    plan.outcomes.push({ ok: true, value: next });
+    if (effect.kind === 'progress') continue;
+    plan.timeline.push(event(next, item.source, effect.detail));
+    if (effect.started) plan.events.push(updateEvent('update.started', next, { error_code: null }));
+    if (effect.downloaded) plan.downloads.push({ organizationId: next.organizationId, firmwareId: next.firmwareId, deviceId: next.deviceId });
+    if (next.status === 'completed') {
+      plan.events.push(updateEvent('update.completed', next));
+      plan.installed.push({ organizationId: next.organizationId, deviceId: next.deviceId, version: next.toVersion });
+    } else if (next.status === 'failed') {
+      plan.events.push(updateEvent('update.failed', next));
+    }
+    if (isTerminal(next.status as UpdateStatus)) plan.finished.push(next);
+  }
+  plan.written = [...changed].map((key) => rows.get(key) as DeviceUpdate);
+  return plan;
+}
+
+/** A device report waiting for its batch. */
+interface QueuedReport {
+  organizationId: string;
+  deviceId: string;
+  updateId: string;
+  report: DeviceReport;
+  source: ReportSource;
+}
+
+function updateKey(organizationId: string, updateId: string): string {
+  return `${organizationId}\u0000${updateId}`;
+}
+
+function firmwareKey(row: { organizationId: string; firmwareId: string }): string {
+  return `${row.organizationId}\u0000${row.firmwareId}`;
+}
+
+/** The outbox event `type` about an update, with the update's fields every consumer reads. */
+function updateEvent(type: string, row: DeviceUpdate, extra: Record<string, unknown> = {}): DomainEvent<Record<string, unknown>> {
+  return {
+    type,
+    organizationId: row.organizationId,
+    data: {
+      organization_id: row.organizationId,
+      update_id: row.updateId,
+      device_id: row.deviceId,
+      firmware_id: row.firmwareId,
+      status: row.status,
+      campaign_id: row.campaignId,
+      kind: row.kind,
+      from_version: row.fromVersion,
+      to_version: row.toVersion,
+      retry_count: row.retryCount,
+      error_code: row.errorCode,
+      ...extra,
+    },
+  };
 }
 
 /** Fields of a failed update released again (manually or automatically). */
@@ -671,10 +739,10 @@ function availableCommand(row: DeviceUpdate): DeviceCommandRequest {
   });
 }
 
-function refuse(kind: 'accept' | 'terminal' | 'not_released' | 'backwards', row: DeviceUpdate): void {
-  if (kind === 'terminal') throw new ConflictError(ErrorCode.UpdateTerminal, `Update ${row.updateId} is already ${row.status}`);
-  if (kind === 'not_released') throw new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} has not been released yet`);
-  if (kind === 'backwards') throw new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} is ${row.status}; a device cannot go back`);
+function refusal(reason: 'terminal' | 'not_released' | 'backwards', row: DeviceUpdate): ConflictError {
+  if (reason === 'terminal') return new ConflictError(ErrorCode.UpdateTerminal, `Update ${row.updateId} is already ${row.status}`);
+  if (reason === 'not_released') return new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} has not been released yet`);
+  return new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} is ${row.status}; a device cannot go back`);
 }
 
 function fail(result: BulkUpdateResultDto, error: string, detail: string): void {
@@ -694,13 +762,28 @@ function updateNotFound(updateId: string): NotFoundError {
   return new NotFoundError(ErrorCode.UpdateNotFound, `Update ${updateId} not found`);
 }
 
-function clampPercent(value: number): number {
-  return Math.max(0, Math.min(100, Math.round(value)));
+/**
+ * A deadlock or serialization failure (SQLSTATE 40P01, 40001): the transaction lost a race and
+ * nothing of it was kept, so running it again is safe.
+ */
+function isTransactionConflict(error: unknown): boolean {
+  const state = sqlState(error);
+  return (error as { code?: unknown }).code === 'P2034' || state === '40P01' || state === '40001';
 }
 
-function speed(bytes: number, since: Date, now: Date): number | null {
-  const seconds = (now.getTime() - since.getTime()) / 1000;
-  return seconds > 0 ? bytes / seconds : null;
+/** The database refused a value (SQLSTATE classes 22 and 23): a report's data, not the batch, is at fault. */
+function isDataError(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== null && (state.startsWith('22') || state.startsWith('23'));
+}
+
+/** The SQLSTATE behind a Prisma error (raw queries and driver adapter errors), or null. */
+function sqlState(error: unknown): string | null {
+  const { meta, message } = (error ?? {}) as { meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } }; message?: unknown };
+  const code = meta?.driverAdapterError?.cause?.originalCode ?? meta?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  const quoted = typeof message === 'string' ? /Code: `([0-9A-Z]{5})`/.exec(message) : null;
+  return quoted ? quoted[1] : null;
 }
 
 /** The partial unique index (one unfinished update per device) refused a row: a race lost. */

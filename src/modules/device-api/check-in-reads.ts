@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
+import type { CheckInUpdateRow, DeviceKey } from '../updates/updates.repository';
+import { UpdatesService } from '../updates/updates.service';
+
+/** Check-ins read together at most this many devices per statement. */
+const MAX_BATCH = 1_000;
+/** Reads in flight at once; check-ins arriving meanwhile gather into the next batch. */
+const MAX_READS_IN_FLIGHT = 2;
+
+/**
+ * Coalesces concurrent check-ins into one indexed read. A batch is sent at the next turn of the
+ * event loop while fewer than {@link MAX_READS_IN_FLIGHT} reads are out; otherwise it keeps
+ * gathering until one returns. So an idle service answers at once, and a busy one sends fewer,
+ * larger statements (each a round trip and a pair of syscalls) the busier it gets. Nothing is
+ * cached: every check-in sees the database as it is, so replicas need no invalidation.
+ */
+@Injectable()
+export class CheckInReads {
+  private readonly loader: DataLoader<DeviceKey, CheckInUpdateRow | null>;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(updates: UpdatesService) {
+    this.loader = new DataLoader((devices) => this.read(() => updates.releasedForCheckIn(devices)), {
+      cache: false,
+      maxBatchSize: MAX_BATCH,
+      batchScheduleFn: (dispatch) => {
+        if (this.inFlight < MAX_READS_IN_FLIGHT) {
+          this.inFlight++;
+          setImmediate(dispatch);
+        } else {
+          this.waiting.push(dispatch);
+        }
+      },
+    });
+  }
+
+  /** The device's released, unfinished update with its firmware, or null. */
+  releasedUpdate(organizationId: string, deviceId: string): Promise<CheckInUpdateRow | null> {
+    return this.loader.load({ organizationId, deviceId });
+  }
+
+  /** Runs a dispatched batch; when it settles, its slot goes to the oldest gathering batch. */
+  private async read<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) setImmediate(next);
+      else this.inFlight--;
+    }
+  }
+}
