@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TransactionClient } from '../../database/prisma.service';
+import { inSequentialChunks } from '../../database/sequential-chunks';
 import type { Prisma } from '../../generated/prisma/client';
 import type { DeviceCommandRequest, DeviceCommandSink } from './device-command-sink';
 
@@ -17,14 +18,12 @@ export class DeviceCommandsWriter implements DeviceCommandSink {
   }
 
   async enqueueMany(tx: TransactionClient, requests: DeviceCommandRequest[]): Promise<void> {
-    if (requests.length === 0) return;
-    await tx.deviceCommand.createMany({
-      data: requests.map((request) => ({
-        id: randomUUID(),
-        organizationId: request.organizationId,
-        deviceId: request.deviceId,
-        payload: request.command as Prisma.InputJsonValue,
-      })),
-    });
+    const data = requests.map((request) => ({
+      id: randomUUID(),
+      organizationId: request.organizationId,
+      deviceId: request.deviceId,
+      payload: request.command as Prisma.InputJsonValue,
+    }));
+    await inSequentialChunks(data, async (chunk) => [await tx.deviceCommand.createMany({ data: chunk })]);
   }
 }

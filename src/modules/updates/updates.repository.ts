@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { inSequentialChunks } from '../../database/sequential-chunks';
 import { type DeviceUpdate, type DeviceUpdateEvent, Prisma } from '../../generated/prisma/client';
 import { ACTIVE_STATUSES, RELEASED_STATUSES } from './domain/update-state';
 
@@ -164,8 +165,7 @@ export class UpdatesRepository {
    * with another request) is skipped, not an error, and simply missing from the answer.
    */
   insertMany(data: Prisma.DeviceUpdateCreateManyInput[], tx: TransactionClient): Promise<DeviceUpdate[]> {
-    if (data.length === 0) return Promise.resolve([]);
-    return tx.deviceUpdate.createManyAndReturn({ data, skipDuplicates: true });
+    return inSequentialChunks(data, (chunk) => tx.deviceUpdate.createManyAndReturn({ data: chunk, skipDuplicates: true }));
   }
 
   update(organizationId: string, updateId: string, data: Prisma.DeviceUpdateUncheckedUpdateInput, tx: TransactionClient): Promise<DeviceUpdate> {

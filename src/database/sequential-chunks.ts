@@ -1,0 +1,14 @@
+/**
+ * Rows per multi-row statement written through Prisma in a transaction. Past its bind-parameter
+ * limit (32 766) Prisma splits a `createMany` itself and sends the parts at once on the
+ * transaction's single connection, which pg deprecates (and pg 9 refuses); chunks of this size
+ * stay under the limit for tables of up to 60 columns, so each chunk is one statement, in turn.
+ */
+export const ROWS_PER_STATEMENT = 500;
+
+/** Writes `rows` chunk by chunk, each awaited before the next; returns what the chunks return, in order. */
+export async function inSequentialChunks<T, R>(rows: readonly T[], write: (chunk: T[]) => Promise<R[]>, size = ROWS_PER_STATEMENT): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < rows.length; start += size) results.push(...(await write(rows.slice(start, start + size))));
+  return results;
+}
