@@ -6,16 +6,17 @@ import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { isDataError, isTransactionConflict, isUniqueViolation } from '../../database/sql-errors';
 import type { DeviceUpdate, Prisma } from '../../generated/prisma/client';
 import { DevicesService } from '../devices/devices.service';
 import { DEVICE_DIRECTORY, type DeviceDirectory, type DirectoryDevice } from '../devices/directory/device-directory.port';
-import { type DomainEvent, OutboxService } from '../events/outbox.service';
+import { OutboxService } from '../events/outbox.service';
 import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
 import { FirmwareService } from '../firmware/firmware.service';
 import { DEVICE_COMMAND_SINK, type DeviceCommandRequest, type DeviceCommandSink } from './device-command-sink';
 import { incompatibility, isSameVersion } from './domain/compatibility';
-import { type DeviceReport, deviceReportEffect, type ReportEffect } from './domain/device-report';
-import { canCancel, canRetry, isTerminal, retryDelayMs, type UpdateStatus } from './domain/update-state';
+import type { DeviceReport } from './domain/device-report';
+import { canCancel, canRetry, retryDelayMs, type UpdateStatus } from './domain/update-state';
 import type {
   BulkDeviceUpdateDto,
   BulkUpdateResponseDto,
@@ -25,15 +26,15 @@ import type {
   UpdateResponseDto,
   UpdateSettingsDto,
 } from './dto/update.dto';
+import { planReportBatch, type QueuedReport, type ReportSource, updateKey } from './report-batch-plan';
 import { type ItemOutcome, ReportBatcher } from './report-batcher';
+import { type EventSource, timelineEvent, updateEvent, updateNotFound } from './update-records';
 import { type FinishedUpdate, UpdateFinishedHook, type UpdateFinishedListener } from './update-hooks';
 import { toUpdateDetail, toUpdateResponse } from './update.mapper';
 import { UpdateMetrics } from './update.metrics';
-import { type CheckInUpdateRow, type DeviceKey, type LockedForReport, type NewTimelineEvent, UpdatesRepository } from './updates.repository';
+import { type CheckInUpdateRow, type DeviceKey, UpdatesRepository } from './updates.repository';
 
-export type { DeviceReport };
-export type ReportSource = 'device' | 'mqtt';
-type EventSource = 'operator' | 'device' | 'mqtt' | 'scheduler' | 'system';
+export type { DeviceReport, ReportSource };
 
 export interface ReleaseOptions {
   kind: 'update' | 'rollback';
@@ -284,7 +285,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
         const now = new Date();
         const [released] = await this.repository.updateMany(organizationId, [updateId], { ...retryReset(row, now), retryCount: row.retryCount + 1 }, tx);
         await this.repository.addEvents(
-          [event(released, 'operator', `Retry ${released.retryCount} of ${released.maxRetries}, requested by ${principal.id}`)],
+          [timelineEvent(released, 'operator', `Retry ${released.retryCount} of ${released.maxRetries}, requested by ${principal.id}`)],
           tx,
         );
         await this.commands.enqueue(tx, availableCommand(released));
@@ -318,7 +319,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
     return this.prisma.$transaction(async (tx) => {
       const rows = await this.repository.failTimedOut(limit, this.retryDelaysMs, tx);
       await this.repository.addEvents(
-        rows.map((row) => event(row, 'scheduler', `${row.errorMessage}${row.nextRetryAt ? `; retry due at ${row.nextRetryAt.toISOString()}` : ''}`)),
+        rows.map((row) => timelineEvent(row, 'scheduler', `${row.errorMessage}${row.nextRetryAt ? `; retry due at ${row.nextRetryAt.toISOString()}` : ''}`)),
         tx,
       );
       for (const row of rows) {
@@ -336,7 +337,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
   async releaseDueRetries(limit = SCHEDULER_BATCH): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       const rows = await this.repository.releaseDueRetries(limit, tx);
-      await this.repository.addEvents(rows.map((row) => event(row, 'scheduler', `Automatic retry ${row.retryCount} of ${row.maxRetries}`)), tx);
+      await this.repository.addEvents(rows.map((row) => timelineEvent(row, 'scheduler', `Automatic retry ${row.retryCount} of ${row.maxRetries}`)), tx);
       await this.commands.enqueueMany(tx, rows.map(availableCommand));
       return rows.length;
     });
@@ -426,7 +427,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
       for (const row of plan.finished) {
         if (row.status === 'completed' && row.kind === 'rollback' && row.fromVersion !== null) {
           const reverted = await this.repository.markRolledBack(row.organizationId, row.deviceId, row.fromVersion, row.updateId, tx);
-          if (reverted) await this.repository.addEvents([event(reverted, 'system', `Rolled back by update ${row.updateId}`)], tx);
+          if (reverted) await this.repository.addEvents([timelineEvent(reverted, 'system', `Rolled back by update ${row.updateId}`)], tx);
         }
         await this.callFinishedListeners(tx, row);
       }
@@ -470,7 +471,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
       { status: 'cancelled', currentPhase: 'cancelled', completedAt: new Date(), nextRetryAt: null },
       tx,
     );
-    await this.repository.addEvents(cancelled.map((row) => event(row, source, detail)), tx);
+    await this.repository.addEvents(cancelled.map((row) => timelineEvent(row, source, detail)), tx);
     for (const row of cancelled) await this.recordOutbox(tx, 'update.cancelled', row);
     for (const row of cancelled) this.metrics.finished(row);
     if (notifyDevices) {
@@ -488,7 +489,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
   private async afterInsert(tx: TransactionClient, rows: DeviceUpdate[], source: EventSource): Promise<void> {
     await this.repository.addEvents(
       rows.map((row) =>
-        event(row, source, row.status === 'completed' ? `Already installed: the device reports version ${row.fromVersion}` : `Released to the device (${row.kind})`),
+        timelineEvent(row, source, row.status === 'completed' ? `Already installed: the device reports version ${row.fromVersion}` : `Released to the device (${row.kind})`),
       ),
       tx,
     );
@@ -592,109 +593,8 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** What a batch of device reports answers and writes. */
-interface ReportBatchPlan {
-  /** Per report, in arrival order: the update as the report left it, or the report's error. */
-  outcomes: ItemOutcome<DeviceUpdate>[];
-  /** The final state of every update the batch changed. */
-  written: DeviceUpdate[];
-  timeline: NewTimelineEvent[];
-  events: DomainEvent<Record<string, unknown>>[];
-  downloads: { organizationId: string; firmwareId: string; deviceId: string }[];
-  installed: { organizationId: string; deviceId: string; version: string }[];
-  /** Updates the batch finished (completed or failed), for the rollback path, listeners and metrics. */
-  finished: DeviceUpdate[];
-}
-
-/**
- * Runs each report of the batch, in arrival order, through the state machine against its locked
- * row as the reports before it left it, and gathers what the batch must write. No I/O.
- */
-function planReportBatch(batch: QueuedReport[], locked: LockedForReport[], context: { now: Date; retryBaseDelayMs: number }): ReportBatchPlan {
-  const rows = new Map(locked.map(({ row }) => [updateKey(row.organizationId, row.updateId), row]));
-  const signed = new Set(locked.filter((lock) => lock.firmwareSigned).map(({ row }) => updateKey(row.organizationId, row.updateId)));
-  const changed = new Set<string>();
-  const plan: ReportBatchPlan = { outcomes: [], written: [], timeline: [], events: [], downloads: [], installed: [], finished: [] };
-  for (const item of batch) {
-    const key = updateKey(item.organizationId, item.updateId);
-    const row = rows.get(key);
-    if (!row || row.deviceId !== item.deviceId) {
-      plan.outcomes.push({ ok: false, error: updateNotFound(item.updateId) });
-      continue;
-    }
-    let effect: ReportEffect<DeviceUpdate>;
-    try {
-      effect = deviceReportEffect(row, item.report, { ...context, firmwareSigned: signed.has(key) });
-    } catch (error) {
-      // A report the row cannot take fails alone, not the batch.
-      plan.outcomes.push({ ok: false, error });
-      continue;
-    }
-    if (effect.kind === 'refused') {
-      plan.outcomes.push({ ok: false, error: refusal(effect.reason, row) });
-      continue;
-    }
-    if (effect.kind === 'throttled') {
-      plan.outcomes.push({ ok: true, value: row });
-      continue;
-    }
-    const next = effect.row;
-    rows.set(key, next);
-    changed.add(key);
-    plan.outcomes.push({ ok: true, value: next });
-    if (effect.kind === 'progress') continue;
-    plan.timeline.push(event(next, item.source, effect.detail));
-    if (effect.started) plan.events.push(updateEvent('update.started', next, { error_code: null }));
-    if (effect.downloaded) plan.downloads.push({ organizationId: next.organizationId, firmwareId: next.firmwareId, deviceId: next.deviceId });
-    if (next.status === 'completed') {
-      plan.events.push(updateEvent('update.completed', next));
-      plan.installed.push({ organizationId: next.organizationId, deviceId: next.deviceId, version: next.toVersion });
-    } else if (next.status === 'failed') {
-      plan.events.push(updateEvent('update.failed', next));
-    }
-    if (isTerminal(next.status as UpdateStatus)) plan.finished.push(next);
-  }
-  plan.written = [...changed].map((key) => rows.get(key) as DeviceUpdate);
-  return plan;
-}
-
-/** A device report waiting for its batch. */
-interface QueuedReport {
-  organizationId: string;
-  deviceId: string;
-  updateId: string;
-  report: DeviceReport;
-  source: ReportSource;
-}
-
-function updateKey(organizationId: string, updateId: string): string {
-  return `${organizationId}\u0000${updateId}`;
-}
-
 function firmwareKey(row: { organizationId: string; firmwareId: string }): string {
   return `${row.organizationId}\u0000${row.firmwareId}`;
-}
-
-/** The outbox event `type` about an update, with the update's fields every consumer reads. */
-function updateEvent(type: string, row: DeviceUpdate, extra: Record<string, unknown> = {}): DomainEvent<Record<string, unknown>> {
-  return {
-    type,
-    organizationId: row.organizationId,
-    data: {
-      organization_id: row.organizationId,
-      update_id: row.updateId,
-      device_id: row.deviceId,
-      firmware_id: row.firmwareId,
-      status: row.status,
-      campaign_id: row.campaignId,
-      kind: row.kind,
-      from_version: row.fromVersion,
-      to_version: row.toVersion,
-      retry_count: row.retryCount,
-      error_code: row.errorCode,
-      ...extra,
-    },
-  };
 }
 
 /** Fields of a failed update released again (manually or automatically). */
@@ -718,10 +618,6 @@ function retryReset(row: DeviceUpdate, now: Date): Prisma.DeviceUpdateUncheckedU
   };
 }
 
-function event(row: DeviceUpdate, source: EventSource, detail: string | null): NewTimelineEvent {
-  return { organizationId: row.organizationId, updateId: row.updateId, status: row.status, progress: row.progressPercentage, source, detail };
-}
-
 function command(row: DeviceUpdate, payload: DeviceCommandRequest['command']): DeviceCommandRequest {
   return { organizationId: row.organizationId, deviceId: row.deviceId, command: payload };
 }
@@ -739,12 +635,6 @@ function availableCommand(row: DeviceUpdate): DeviceCommandRequest {
   });
 }
 
-function refusal(reason: 'terminal' | 'not_released' | 'backwards', row: DeviceUpdate): ConflictError {
-  if (reason === 'terminal') return new ConflictError(ErrorCode.UpdateTerminal, `Update ${row.updateId} is already ${row.status}`);
-  if (reason === 'not_released') return new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} has not been released yet`);
-  return new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} is ${row.status}; a device cannot go back`);
-}
-
 function fail(result: BulkUpdateResultDto, error: string, detail: string): void {
   result.success = false;
   result.error = error;
@@ -756,38 +646,4 @@ function busy(deviceId: string, updateId?: string): ConflictError {
     ErrorCode.UpdateDeviceBusy,
     `Device ${deviceId} already has an unfinished update${updateId ? ` (${updateId})` : ''}; cancel it or use force_update`,
   );
-}
-
-function updateNotFound(updateId: string): NotFoundError {
-  return new NotFoundError(ErrorCode.UpdateNotFound, `Update ${updateId} not found`);
-}
-
-/**
- * A deadlock or serialization failure (SQLSTATE 40P01, 40001): the transaction lost a race and
- * nothing of it was kept, so running it again is safe.
- */
-function isTransactionConflict(error: unknown): boolean {
-  const state = sqlState(error);
-  return (error as { code?: unknown }).code === 'P2034' || state === '40P01' || state === '40001';
-}
-
-/** The database refused a value (SQLSTATE classes 22 and 23): a report's data, not the batch, is at fault. */
-function isDataError(error: unknown): boolean {
-  const state = sqlState(error);
-  return state !== null && (state.startsWith('22') || state.startsWith('23'));
-}
-
-/** The SQLSTATE behind a Prisma error (raw queries and driver adapter errors), or null. */
-function sqlState(error: unknown): string | null {
-  const { meta, message } = (error ?? {}) as { meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } }; message?: unknown };
-  const code = meta?.driverAdapterError?.cause?.originalCode ?? meta?.code;
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  const quoted = typeof message === 'string' ? /Code: `([0-9A-Z]{5})`/.exec(message) : null;
-  return quoted ? quoted[1] : null;
-}
-
-/** The partial unique index (one unfinished update per device) refused a row: a race lost. */
-function isUniqueViolation(error: unknown): boolean {
-  const { code, meta, message } = error as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
-  return code === 'P2002' || (code === 'P2010' && meta?.code === '23505') || (typeof message === 'string' && message.includes('23505'));
 }
