@@ -419,8 +419,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
       firmware = this.firmwareOf(locked.map(({ row }) => row));
       firmware.catch(() => undefined);
       const plan = planReportBatch(batch, locked, { now: new Date(), retryBaseDelayMs: this.config.updates.retryBaseDelayMs });
-      await this.repository.writeReported(plan.written, tx);
-      await this.repository.addEvents(plan.timeline, tx);
+      await this.repository.writeReported(plan.written, plan.timeline, tx);
       await this.outbox.recordMany(tx, plan.events);
       await this.firmware.recordDeviceDownloads(plan.downloads, tx);
       await this.devices.setInstalledVersions(plan.installed, tx);
