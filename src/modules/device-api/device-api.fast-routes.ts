@@ -18,11 +18,11 @@ export const DEVICE_API_FAST_ROUTES = {
 /**
  * The device API's hot routes, the check-in and the status report, served by Fastify directly
  * rather than through Nest's router: a fleet calls them all day, and Nest's per-request pipeline
- * (guard and pipe lookups, class-validator, parameter decorators) costs more than a check-in itself. It keeps
- * the rules of the other routes: the global guard's authenticators and 401/403 answers
- * (`AuthenticationGuard.authenticateForDevice`), the DTOs' validation (`fast-input.ts`), and
- * errors through the global exception filter (Nest's Fastify error handler). Their OpenAPI entries
- * are {@link DEVICE_API_FAST_ROUTE_DOCS}.
+ * (guard and pipe lookups, class-validator, parameter decorators) costs more than a check-in
+ * itself. They keep the rules of the other routes: the global guard's authenticators and 401/403
+ * answers (`AuthenticationGuard.authenticateForDevice`), the DTOs' validation (`fast-input.ts`),
+ * and errors through the global exception filter (Nest's Fastify error handler). Their OpenAPI
+ * entries are {@link DEVICE_API_FAST_ROUTE_DOCS}.
  */
 @Injectable()
 export class DeviceApiFastRoutes implements OnModuleInit {
