@@ -117,14 +117,6 @@ export class DevicesRepository {
     return tx.device.findMany({ where: { organizationId, deviceId: { in: deviceIds } } });
   }
 
-  /** Records the firmware a device now runs (and its sort key); false when there is no such device. */
-  async setFirmwareVersion(organizationId: string, deviceId: string, version: string, tx: TransactionClient = this.prisma): Promise<boolean> {
-    const count = await tx.$executeRaw`
-      UPDATE ota.devices SET firmware_version = ${version}, firmware_version_key = ${firmwareVersionKey(version)}, updated_at = now()
-      WHERE organization_id = ${organizationId} AND device_id = ${deviceId}`;
-    return count > 0;
-  }
-
   /**
    * Records the firmware many devices now run (with the sort keys) in one statement; devices that
    * do not exist are skipped. A device listed twice gets its last entry.

@@ -91,14 +91,9 @@ export class DevicesService implements OnModuleInit {
   }
 
   /**
-   * Records that the device now runs `version` (an update completed), in the caller's
-   * transaction. A device the registry does not hold (remote directory) is left alone.
+   * Records that these devices now run these versions (updates completed), in the caller's
+   * transaction and one statement. Devices the registry does not hold (remote directory) are left alone.
    */
-  async setInstalledVersion(organizationId: string, deviceId: string, version: string, tx: TransactionClient): Promise<void> {
-    await this.repository.setFirmwareVersion(organizationId, deviceId, version, tx);
-  }
-
-  /** {@link setInstalledVersion} for many devices, in one statement (the batch of device reports). */
   async setInstalledVersions(installed: { organizationId: string; deviceId: string; version: string }[], tx: TransactionClient): Promise<void> {
     await this.repository.setFirmwareVersions(installed, tx);
   }

@@ -107,7 +107,7 @@ export class FirmwareService implements OnModuleInit {
   /**
    * The download link a device gets for a firmware at `now`, without recording anything (the
    * check-in hot path writes nothing; the download is recorded when the device reports it, see
-   * {@link recordDeviceDownload}). Links are issued per window of half the TTL: every call in one
+   * {@link recordDeviceDownloads}). Links are issued per window of half the TTL: every call in one
    * window gets the same URL (so the check-in answer and its ETag stay stable), and a link handed
    * out is valid for at least TTL/2.
    */
@@ -133,32 +133,10 @@ export class FirmwareService implements OnModuleInit {
   }
 
   /**
-   * Records, in the caller's transaction, that a device downloads this firmware through the link
-   * of its check-in (called once per update attempt, when the device reports downloading), so
-   * download counts and "data transferred" statistics stay real. A firmware deleted meanwhile is
-   * not recorded.
-   */
-  async recordDeviceDownload(organizationId: string, firmwareId: string, deviceId: string, tx: TransactionClient): Promise<void> {
-    const firmware = await this.repository.findById(organizationId, firmwareId, tx);
-    if (!firmware) return;
-    const windowStart = this.downloadWindowStart();
-    await this.repository.recordDownload(
-      {
-        organizationId,
-        firmwareId,
-        requestedBy: deviceId,
-        requestedByKind: 'device',
-        deviceId,
-        fileSize: firmware.fileSize,
-        expiresAt: new Date(windowStart.getTime() + this.config.storage.downloadUrlTtlSeconds * 1000),
-      },
-      tx,
-    );
-  }
-
-  /**
-   * {@link recordDeviceDownload} for many devices at once, in the caller's transaction and one
-   * statement (the batch of device reports). Downloads of a firmware deleted meanwhile are not recorded.
+   * Records, in the caller's transaction and one statement, that devices download these firmware
+   * through the links of their check-ins (once per update attempt, when a device reports
+   * downloading; the batch of device reports), so download counts and "data transferred"
+   * statistics stay real. Downloads of a firmware deleted meanwhile are not recorded.
    */
   async recordDeviceDownloads(downloads: { organizationId: string; firmwareId: string; deviceId: string }[], tx: TransactionClient): Promise<void> {
     if (downloads.length === 0) return;
