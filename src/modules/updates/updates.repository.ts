@@ -44,8 +44,6 @@ export interface HistoryCounts {
   failed: number;
 }
 
-type Key = { organization_id: string; update_id: string };
-
 /** An update locked for device reports, and whether its firmware is signed. */
 export interface LockedForReport {
   row: DeviceUpdate;
@@ -107,20 +105,19 @@ export class UpdatesRepository {
 
   /** The row, locked until the transaction ends: the one way to change an update's status. */
   async lock(organizationId: string, updateId: string, tx: TransactionClient): Promise<DeviceUpdate | null> {
-    const rows = await tx.$queryRaw<Key[]>`
-      SELECT organization_id, update_id FROM ota.device_updates
-      WHERE organization_id = ${organizationId} AND update_id = ${updateId} FOR UPDATE`;
-    return rows.length === 0 ? null : this.findById(organizationId, updateId, tx);
+    const [row] = await tx.$queryRaw<DeviceUpdate[]>`
+      SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
+      WHERE u.organization_id = ${organizationId} AND u.update_id = ${updateId} FOR UPDATE`;
+    return row ?? null;
   }
 
   /** The unfinished updates of these devices, locked (at most one per device). */
   async lockActiveByDevices(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<DeviceUpdate[]> {
     if (deviceIds.length === 0) return [];
-    const keys = await tx.$queryRaw<Key[]>`
-      SELECT organization_id, update_id FROM ota.device_updates
-      WHERE organization_id = ${organizationId} AND device_id = ANY(${deviceIds}::text[]) AND status IN (${ACTIVE})
+    return tx.$queryRaw<DeviceUpdate[]>`
+      SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
+      WHERE u.organization_id = ${organizationId} AND u.device_id = ANY(${deviceIds}::text[]) AND u.status IN (${ACTIVE})
       FOR UPDATE`;
-    return this.findByKeys(keys, tx);
   }
 
   /**
@@ -257,7 +254,7 @@ export class UpdatesRepository {
    */
   async failTimedOut(limit: number, retryDelaysMs: number[], tx: TransactionClient): Promise<DeviceUpdate[]> {
     const cap = retryDelaysMs[retryDelaysMs.length - 1];
-    const keys = await tx.$queryRaw<Key[]>`
+    return tx.$queryRaw<DeviceUpdate[]>`
       WITH due AS (
         SELECT organization_id, update_id FROM ota.device_updates
          WHERE timeout_at <= now() AND timeout_at IS NOT NULL AND status IN (${RELEASED})
@@ -272,8 +269,7 @@ export class UpdatesRepository {
                END
         FROM due
        WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
-   RETURNING u.organization_id, u.update_id`;
-    return this.findByKeys(keys, tx);
+   RETURNING ${DEVICE_UPDATE_COLUMNS}`;
   }
 
   /**
@@ -287,7 +283,7 @@ export class UpdatesRepository {
        WHERE u.status = 'failed' AND u.next_retry_at IS NOT NULL AND u.next_retry_at <= now()
          AND EXISTS (SELECT 1 FROM ota.device_updates a
                       WHERE a.organization_id = u.organization_id AND a.device_id = u.device_id AND a.status IN (${ACTIVE}))`;
-    const keys = await tx.$queryRaw<Key[]>`
+    return tx.$queryRaw<DeviceUpdate[]>`
       WITH due AS (
         SELECT organization_id, update_id FROM ota.device_updates
          WHERE status = 'failed' AND next_retry_at IS NOT NULL AND next_retry_at <= now()
@@ -301,8 +297,7 @@ export class UpdatesRepository {
              checksum_verified = false, signature_verified = false, updated_at = now()
         FROM due
        WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
-   RETURNING u.organization_id, u.update_id`;
-    return this.findByKeys(keys, tx);
+   RETURNING ${DEVICE_UPDATE_COLUMNS}`;
   }
 
   /**
@@ -310,7 +305,7 @@ export class UpdatesRepository {
    * `rolled_back`; returns it, or null when there is none.
    */
   async markRolledBack(organizationId: string, deviceId: string, version: string, exceptUpdateId: string, tx: TransactionClient): Promise<DeviceUpdate | null> {
-    const keys = await tx.$queryRaw<Key[]>`
+    const [row] = await tx.$queryRaw<DeviceUpdate[]>`
       UPDATE ota.device_updates u SET status = 'rolled_back', current_phase = 'rolled_back', updated_at = now()
        WHERE (u.organization_id, u.update_id) = (
          SELECT organization_id, update_id FROM ota.device_updates
@@ -318,20 +313,8 @@ export class UpdatesRepository {
             AND to_version = ${version} AND update_id <> ${exceptUpdateId}
           ORDER BY completed_at DESC NULLS LAST, created_at DESC LIMIT 1
           FOR UPDATE)
-   RETURNING u.organization_id, u.update_id`;
-    const [row] = await this.findByKeys(keys, tx);
+   RETURNING ${DEVICE_UPDATE_COLUMNS}`;
     return row ?? null;
-  }
-
-  private async findByKeys(keys: Key[], tx: TransactionClient): Promise<DeviceUpdate[]> {
-    if (keys.length === 0) return [];
-    const byOrg = new Map<string, string[]>();
-    for (const key of keys) byOrg.set(key.organization_id, [...(byOrg.get(key.organization_id) ?? []), key.update_id]);
-    const rows = await tx.deviceUpdate.findMany({
-      where: { OR: [...byOrg].map(([organizationId, updateIds]) => ({ organizationId, updateId: { in: updateIds } })) },
-    });
-    const order = new Map(keys.map((key, index) => [`${key.organization_id}\u0000${key.update_id}`, index]));
-    return rows.sort((a, b) => (order.get(`${a.organizationId}\u0000${a.updateId}`) ?? 0) - (order.get(`${b.organizationId}\u0000${b.updateId}`) ?? 0));
   }
 }
 
