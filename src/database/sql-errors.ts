@@ -24,7 +24,7 @@ function sqlState(error: unknown): string | null {
   return quoted ? quoted[1] : null;
 }
 
-/** The partial unique index (one unfinished update per device) refused a row: a race lost. */
+/** A unique index refused a row (Prisma's P2002, or SQLSTATE 23505 from a raw statement): a race lost. */
 export function isUniqueViolation(error: unknown): boolean {
   const { code, meta, message } = error as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
   return code === 'P2002' || (code === 'P2010' && meta?.code === '23505') || (typeof message === 'string' && message.includes('23505'));

@@ -8,6 +8,7 @@ import type { UploadPart } from '../../common/http/multipart';
 import { validateAs } from '../../common/http/request-validation.pipe';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { PrismaService } from '../../database/prisma.service';
+import { isUniqueViolation } from '../../database/sql-errors';
 import type { Firmware, Prisma } from '../../generated/prisma/client';
 import { OutboxService } from '../events/outbox.service';
 import { STORAGE, type StoragePort } from '../storage/storage.port';
@@ -265,8 +266,4 @@ function versionExists(existing: Firmware): ConflictError {
 function storageKey(organizationId: string, firmwareId: string, extension: string): string {
   const organization = createHash('sha256').update(organizationId).digest('hex').slice(0, 16);
   return `firmware/${organization}/${firmwareId}/${randomUUID()}${extension}`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown }).code === 'P2002';
 }
