@@ -11,6 +11,11 @@ export interface Principal {
   email?: string;
 }
 
+/** A copy the caller may change (roles included) without touching a cached original. */
+export function copyOfPrincipal(principal: Principal): Principal {
+  return { ...principal, roles: [...principal.roles] };
+}
+
 /** Organization ids are stored in columns of this size; longer ones cannot own anything. */
 export const ORGANIZATION_ID_MAX_LENGTH = 100;
 /** User, key and service ids are recorded (e.g. as `created_by`) in columns of this size. */

@@ -1,7 +1,7 @@
 import { hash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import type { Principal } from '../../common/auth/principal';
+import { copyOfPrincipal, type Principal } from '../../common/auth/principal';
 import { NotFoundError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { listEnvelope } from '../../common/http/pagination.dto';
@@ -69,7 +69,7 @@ export class ApiKeysService {
     const cached = this.verified.get(keyHash);
     if (cached) {
       await this.recordUse(cached.id, now);
-      return { ...cached, roles: [...cached.roles] };
+      return copyOfPrincipal(cached);
     }
     const row = key.startsWith(KEY_PREFIX) ? await this.repository.findUsableByHash(keyHash, now) : null;
     if (!row) throw new UnauthenticatedError(ErrorCode.InvalidApiKey, 'Invalid, revoked or expired API key');
@@ -78,7 +78,7 @@ export class ApiKeysService {
     // An expiring key leaves the cache no later than it expires.
     const ttl = row.expiresAt === null ? API_KEY_CACHE_TTL_MS : Math.min(API_KEY_CACHE_TTL_MS, row.expiresAt.getTime() - now.getTime());
     this.verified.set(keyHash, principal, { ttl });
-    return { ...principal, roles: [...principal.roles] };
+    return copyOfPrincipal(principal);
   }
 
   async list(organizationId: string, query: ListApiKeysQueryDto): Promise<ApiKeyListResponseDto> {

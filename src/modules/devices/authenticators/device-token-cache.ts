@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Principal } from '../../../common/auth/principal';
+import { copyOfPrincipal, type Principal } from '../../../common/auth/principal';
 
 /** How long a device token, once verified, is accepted without reading the database again. */
 export const DEVICE_TOKEN_CACHE_TTL_MS = 30_000;
@@ -33,7 +33,7 @@ export class DeviceTokenCache {
 
   get(tokenHash: string): Principal | undefined {
     const principal = this.cache.get(tokenHash);
-    return principal && { ...principal, roles: [...principal.roles] };
+    return principal && copyOfPrincipal(principal);
   }
 
   set(tokenHash: string, principal: Principal): void {
