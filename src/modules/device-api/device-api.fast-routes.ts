@@ -43,9 +43,7 @@ export class DeviceApiFastRoutes implements OnModuleInit {
   }
 
   private async checkIn(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    // As for Nest routes: credentials first (401/403), then input (422).
-    const principal = await this.guard.authenticateForDevice(request, reply, (request.params as { device_id?: string }).device_id);
-    const organizationId = requireOrganization(principal);
+    const organizationId = await this.authenticate(request, reply);
     const deviceId = await checkedDeviceId(request.params);
     const body = await checkedCheckIn(request.body);
     const ifNoneMatch = request.headers['if-none-match'];
@@ -56,12 +54,21 @@ export class DeviceApiFastRoutes implements OnModuleInit {
   }
 
   private async reportStatus(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const principal = await this.guard.authenticateForDevice(request, reply, (request.params as { device_id?: string }).device_id);
-    const organizationId = requireOrganization(principal);
+    const organizationId = await this.authenticate(request, reply);
     const params = await checkedUpdateParams(request.params);
     const body = await checkedStatusReport(request.body);
     const update = await this.deviceApi.reportStatus(organizationId, params.device_id, params.update_id, body);
     return reply.status(200).send(update);
+  }
+
+  /**
+   * What `@DeviceAuth()` and `@CurrentOrganization()` do for Nest routes: the caller may act for
+   * the path's device (401/403 otherwise, before any input is checked, as on Nest routes); its
+   * organization.
+   */
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<string> {
+    const principal = await this.guard.authenticateForDevice(request, reply, (request.params as { device_id?: string }).device_id);
+    return requireOrganization(principal);
   }
 }
 
