@@ -1,6 +1,7 @@
 import { validateAs } from '../../common/http/request-validation.pipe';
 import { DEVICE_LIMITS } from '../devices/device-input';
 import { DeviceIdParamDto } from '../devices/dto/device.dto';
+import { DEVICE_REPORT_LIMITS } from '../updates/domain/device-report';
 import { DEVICE_REPORTED_STATUSES } from '../updates/domain/update-state';
 import { DeviceCheckInDto, DeviceStatusReportDto, DeviceUpdateParamsDto } from './dto/device-api.dto';
 
@@ -15,8 +16,9 @@ import { DeviceCheckInDto, DeviceStatusReportDto, DeviceUpdateParamsDto } from '
 const printableAscii = (max: number) => new RegExp(`^[\\x20-\\x7e]{1,${max}}$`);
 const PLAIN_DEVICE_ID = printableAscii(DEVICE_LIMITS.deviceIdMaxLength);
 const PLAIN_VERSION = printableAscii(DEVICE_LIMITS.versionMaxLength);
-const PLAIN_REPORT_TEXT = printableAscii(100);
-const PLAIN_ERROR_MESSAGE = /^[\x20-\x7e]{0,2000}$/;
+const PLAIN_ERROR_CODE = printableAscii(DEVICE_REPORT_LIMITS.errorCodeMaxLength);
+const PLAIN_ERROR_MESSAGE = new RegExp(`^[\\x20-\\x7e]{0,${DEVICE_REPORT_LIMITS.errorMessageMaxLength}}$`);
+const PLAIN_REPORTED_VERSION = printableAscii(DEVICE_REPORT_LIMITS.firmwareVersionMaxLength);
 const UPDATE_ID = /^[0-9a-f]{32}$/;
 const REPORTED_STATUSES = new Set<unknown>(DEVICE_REPORTED_STATUSES);
 
@@ -69,9 +71,9 @@ function isPlainStatusReport(body: unknown): body is DeviceStatusReportDto {
     REPORTED_STATUSES.has(report.status) &&
     (progress == null || (typeof progress === 'number' && progress >= 0 && progress <= 100)) &&
     (bytes == null || (Number.isSafeInteger(bytes) && (bytes as number) >= 0)) &&
-    isAbsentOr(report.error_code, PLAIN_REPORT_TEXT) &&
+    isAbsentOr(report.error_code, PLAIN_ERROR_CODE) &&
     isAbsentOr(report.error_message, PLAIN_ERROR_MESSAGE) &&
-    isAbsentOr(report.firmware_version, PLAIN_REPORT_TEXT)
+    isAbsentOr(report.firmware_version, PLAIN_REPORTED_VERSION)
   );
 }
 

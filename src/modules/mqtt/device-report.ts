@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVICE_REPORT_LIMITS } from '../updates/domain/device-report';
 import { DEVICE_REPORTED_STATUSES } from '../updates/domain/update-state';
 
 /**
@@ -9,10 +10,10 @@ const reportSchema = z.object({
   update_id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),
   status: z.enum(DEVICE_REPORTED_STATUSES),
   progress_percentage: z.number().min(0).max(100).nullish(),
-  error_code: z.string().min(1).max(100).nullish(),
-  error_message: z.string().max(2000).nullish(),
+  error_code: z.string().min(1).max(DEVICE_REPORT_LIMITS.errorCodeMaxLength).nullish(),
+  error_message: z.string().max(DEVICE_REPORT_LIMITS.errorMessageMaxLength).nullish(),
   bytes_downloaded: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
-  firmware_version: z.string().min(1).max(100).nullish(),
+  firmware_version: z.string().min(1).max(DEVICE_REPORT_LIMITS.firmwareVersionMaxLength).nullish(),
 });
 
 export interface DeviceReport {

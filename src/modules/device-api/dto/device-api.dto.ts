@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DEVICE_LIMITS } from '../../devices/device-input';
 import { DeviceIdParamDto } from '../../devices/dto/device.dto';
+import { DEVICE_REPORT_LIMITS } from '../../updates/domain/device-report';
 import { DEVICE_REPORTED_STATUSES, type DeviceReportedStatus } from '../../updates/domain/update-state';
 import { UPDATE_KINDS } from '../../updates/dto/update.dto';
 
@@ -92,12 +93,12 @@ export class DeviceStatusReportDto {
   /** Why it failed (with `status` `failed`). */
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, DEVICE_REPORT_LIMITS.errorCodeMaxLength)
   error_code?: string | null;
 
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(DEVICE_REPORT_LIMITS.errorMessageMaxLength)
   error_message?: string | null;
 
   /** Bytes of the image downloaded so far. */
@@ -110,6 +111,6 @@ export class DeviceStatusReportDto {
   /** The version the device runs; with `completed` it must be the update's version, or the update fails (`version_mismatch`). */
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, DEVICE_REPORT_LIMITS.firmwareVersionMaxLength)
   firmware_version?: string | null;
 }

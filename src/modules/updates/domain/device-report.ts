@@ -11,6 +11,13 @@ export interface DeviceReport {
   firmware_version?: string;
 }
 
+/** Limits of a report's text fields, the same over HTTP and MQTT (and the columns they go to). */
+export const DEVICE_REPORT_LIMITS = {
+  errorCodeMaxLength: 100,
+  errorMessageMaxLength: 2000,
+  firmwareVersionMaxLength: 100,
+} as const;
+
 /** Progress-only reports are written at most this often per update. */
 export const PROGRESS_WRITE_INTERVAL_MS = 1000;
 /** Before the device fetched the image: leaving these for a later phase means it downloads it. */
@@ -122,7 +129,7 @@ function changeState<T extends ReportedUpdate>(row: T, report: DeviceReport, { n
     checksumVerified: verified,
     signatureVerified: verified && firmwareSigned,
     errorCode,
-    errorMessage: errorMessage?.slice(0, 2000) ?? null,
+    errorMessage: errorMessage?.slice(0, DEVICE_REPORT_LIMITS.errorMessageMaxLength) ?? null,
     nextRetryAt: retryDue ? new Date(now.getTime() + retryDelayMs(row.retryCount + 1, retryBaseDelayMs)) : null,
     updatedAt: now,
   };
