@@ -81,6 +81,12 @@ export interface AppConfig {
     readonly importMaxBytes: number;
     /** How often buffered last-seen times and reported versions are written, in one statement. */
     readonly lastSeenFlushMs: number;
+    /**
+     * A stored last-seen time is moved forward only once the new one is at least this much later
+     * (a changed firmware version is always written): a device polling more often than this costs
+     * no row write per poll. 0 writes every flush's time.
+     */
+    readonly lastSeenResolutionSeconds: number;
     /** A platform device service to ask instead of the built-in registry; unset uses the registry. */
     readonly directory: {
       readonly url: string | undefined;
@@ -210,6 +216,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     devices: {
       importMaxBytes: env.DEVICE_IMPORT_MAX_BYTES,
       lastSeenFlushMs: env.LAST_SEEN_FLUSH_MS,
+      lastSeenResolutionSeconds: env.LAST_SEEN_RESOLUTION_SECONDS,
       directory: {
         url: env.DEVICE_SERVICE_URL?.replace(/\/+$/, ''),
         token: env.DEVICE_SERVICE_TOKEN,

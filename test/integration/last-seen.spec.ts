@@ -68,6 +68,21 @@ describe('last-seen buffer against PostgreSQL', () => {
     expect((await rows(['d1']))[0]).toMatchObject({ last_seen_at: at(20), firmware_version: '1.0.0' });
   });
 
+  it('moves a stored time forward only past the resolution (60 s by default), unless the version changed', async () => {
+    // d10 and d11 were last seen at 10 s and 11 s, running 0.1.0.
+    buffer.record(ORG, 'd10', { seenAt: at(69), firmwareVersion: '0.1.0' });
+    buffer.record(ORG, 'd11', { seenAt: at(41), firmwareVersion: '5.0.0' });
+    await buffer.flush();
+    const [within, changed] = await rows(['d10', 'd11']);
+    expect(within).toMatchObject({ last_seen_at: at(10), firmware_version: '0.1.0' });
+    expect(changed).toMatchObject({ last_seen_at: at(41), firmware_version: '5.0.0' });
+    expect(changed.firmware_version_key).toEqual(firmwareVersionKey('5.0.0'));
+
+    buffer.record(ORG, 'd10', { seenAt: at(70) });
+    await buffer.flush();
+    expect((await rows(['d10']))[0].last_seen_at).toEqual(at(70));
+  });
+
   it('stores a version that is not semver without a key, and drops one the column cannot hold', async () => {
     buffer.record(ORG, 'd3', { seenAt: at(100), firmwareVersion: 'nightly' });
     buffer.record(ORG, 'd4', { seenAt: at(100), firmwareVersion: 'v'.repeat(51) });

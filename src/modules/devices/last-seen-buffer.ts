@@ -16,7 +16,9 @@ export interface SeenReport {
  * Records when devices were last seen (and the firmware they reported) without a database write
  * per request: reports are kept in memory, one per device (the latest wins), and written in one
  * statement every `LAST_SEEN_FLUSH_MS`, when {@link LAST_SEEN_FLUSH_THRESHOLD} devices wait, and
- * when the application shuts down. A failed write keeps its entries for the next one.
+ * when the application shuts down. A failed write keeps its entries for the next one. A device's
+ * row is rewritten only when its time moved by `LAST_SEEN_RESOLUTION_SECONDS` or its version
+ * changed, so a fleet polling faster than that mostly costs index probes, not row writes.
  */
 @Injectable()
 export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
@@ -66,7 +68,7 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Writes everything recorded so far (waiting for a flush already under way first) and returns
-   * how many devices were written.
+   * how many devices' reports it flushed (written, or within the resolution of the stored ones).
    * @throws the database error when the write fails; the entries are then kept for the next flush.
    */
   async flush(): Promise<number> {
@@ -85,7 +87,7 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
 
   private async write(batch: Map<string, LastSeenEntry>): Promise<number> {
     try {
-      await this.repository.recordLastSeen([...batch.values()]);
+      await this.repository.recordLastSeen([...batch.values()], this.config.devices.lastSeenResolutionSeconds);
       return batch.size;
     } catch (error) {
       // Put the entries back under whatever arrived meanwhile, so nothing reported is lost.
