@@ -9,14 +9,16 @@
  * device of its organization, so the load can spread over the whole fleet. BENCH_CREDENTIALS=tokens
  * uses devices' own tokens instead, rotated for a sample (BENCH_TOKEN_SAMPLE, default 10 000).
  * Other knobs: BENCH_DEVICES, BENCH_PENDING, BENCH_REPORT_DEVICES, BENCH_BULK_BATCH,
- * BENCH_CONNECTIONS, BENCH_WARMUP_SECONDS, BENCH_DURATION_SECONDS. The database is a fresh one on the
+ * BENCH_CONNECTIONS, BENCH_WARMUP_SECONDS, BENCH_DURATION_SECONDS, BENCH_ROUNDS. The database is a fresh one on the
  * server of DATABASE_URL when set, else an embedded PostgreSQL (see support.mts).
  *
- * Check-ins: autocannon, 64 connections, a warm-up then a measured run, each request for the next
- * device of a shuffled fleet; half the devices (chosen at random) already have the ETag of their
- * previous answer (collected by a first pass) and send it as `If-None-Match`, the rest check in
- * unconditionally. In the same run, a bare Fastify "hello world" in a child process gets the same
- * requests with the same settings. Prints both rates, their ratio (target >= 0.30) and p50/p99
+ * Check-ins: autocannon, 64 connections, each request for the next device of a shuffled fleet;
+ * half the devices (chosen at random) already have the ETag of their previous answer (collected by
+ * a first pass) and send it as `If-None-Match`, the rest check in unconditionally. In the same run,
+ * a bare Fastify "hello world" in a child process gets the same requests with the same settings.
+ * After a warm-up of each, BENCH_ROUNDS (3) rounds of BENCH_DURATION_SECONDS (5 s) alternate
+ * between the service and the baseline, so that each round's ratio compares neighbouring windows.
+ * Prints every round, then the medians: request rates, their ratio (target >= 0.30) and p50/p99
  * latency (target p99 <= 30 ms).
  *
  * Status reports: devices with a pending update report downloading, verifying, installing,
@@ -53,7 +55,9 @@ const CREDENTIALS = (process.env.BENCH_CREDENTIALS ?? 'gateway') as 'gateway' | 
 const TOKEN_SAMPLE = Number(process.env.BENCH_TOKEN_SAMPLE ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+/** Seconds per measured window; each server gets ROUNDS of them, alternating. */
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TARGET_RATIO = 0.3;
 const TARGET_P99_MS = 30;
 const TARGET_REPORTS_PER_SECOND = 3_000;
@@ -80,6 +84,12 @@ async function call<T>(origin: string, method: string, path: string, headers: Re
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 2000)}`);
   return JSON.parse(text) as T;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function run(options: Options): Promise<Result> {
@@ -109,16 +119,23 @@ interface Mix {
 }
 
 /**
- * Check-in requests cycling through `order`; a device with a known ETag sends it. `mix` counts
- * what was sent and answered; `etags`, when `learn` is set, records each answer's ETag.
+ * Check-in requests cycling through `order` from `cursor` on (runs that share a cursor go on
+ * where the last one stopped); a device with a known ETag sends it. `mix` counts what was sent
+ * and answered; `etags`, when `learn` is set, records each answer's ETag.
  */
-function checkInRequests(order: number[], etags: Map<number, string>, mix: Mix, learn: boolean, credentials: (device: number) => Record<string, string>): Options['requests'] {
-  let next = 0;
+function checkInRequests(
+  order: number[],
+  etags: Map<number, string>,
+  mix: Mix,
+  learn: boolean,
+  credentials: (device: number) => Record<string, string>,
+  cursor = { next: 0 },
+): Options['requests'] {
   return [
     {
       method: 'POST',
       setupRequest: (request, context) => {
-        const device = order[next++ % order.length];
+        const device = order[cursor.next++ % order.length];
         (context as DeviceContext).device = device;
         const etag = learn ? undefined : etags.get(device);
         if (etag !== undefined) mix.conditional++;
@@ -260,18 +277,7 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
     throw new Error(`ETag pass: ${learnFailure ?? ''} ${etags.size} ETags for ${conditional.length} devices`);
   }
 
-  const load = async (origin: string, label: string) => {
-    const mix: Mix = { withUpdate: 0, withoutUpdate: 0, notModified: 0, conditional: 0, other: 0 };
-    const settings = { url: origin, connections: CONNECTIONS, headers: { 'content-type': 'application/json' } };
-    await run({ ...settings, duration: WARMUP_SECONDS, requests: checkInRequests(order, etags, { ...mix }, false, credentials) });
-    const result = await run({ ...settings, duration: DURATION_SECONDS, requests: checkInRequests(order, etags, mix, false, credentials) });
-    const failure = failures(result);
-    if (failure !== undefined) throw new Error(`${label}: ${failure}`);
-    return { result, mix };
-  };
-
-  const checkIns = await load(service.origin, 'service check-ins');
-
+  // The baseline runs beside the service from here on; it idles while the service is measured.
   const fastifyPort = await freePort();
   const baseline = spawn(
     process.execPath,
@@ -290,7 +296,28 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
     if (tries > 100) throw new Error('the Fastify baseline did not start');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const hello = await load(fastifyOrigin, 'Fastify baseline');
+
+  const settings = (origin: string) => ({ url: origin, connections: CONNECTIONS, headers: { 'content-type': 'application/json' } });
+  // Each server goes through the fleet in order across its warm-up and rounds.
+  const cursors = new Map([service.origin, fastifyOrigin].map((origin) => [origin, { next: 0 }]));
+  const measure = async (origin: string, label: string, mix: Mix, seconds: number) => {
+    const result = await run({ ...settings(origin), duration: seconds, requests: checkInRequests(order, etags, mix, false, credentials, cursors.get(origin)) });
+    const failure = failures(result);
+    if (failure !== undefined) throw new Error(`${label}: ${failure}`);
+    return result;
+  };
+  const ignored = (): Mix => ({ withUpdate: 0, withoutUpdate: 0, notModified: 0, conditional: 0, other: 0 });
+  await measure(service.origin, 'service warm-up', ignored(), WARMUP_SECONDS);
+  await measure(fastifyOrigin, 'Fastify warm-up', ignored(), WARMUP_SECONDS);
+  // Rounds alternate between the two servers, so each ratio compares windows seconds apart: the
+  // machine's speed drifts (other tenants) over a run more than between neighbouring windows.
+  const checkInMix = ignored();
+  const rounds: { service: Result; hello: Result }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const serviceRun = await measure(service.origin, `service check-ins, round ${round + 1}`, checkInMix, DURATION_SECONDS);
+    const helloRun = await measure(fastifyOrigin, `Fastify baseline, round ${round + 1}`, ignored(), DURATION_SECONDS);
+    rounds.push({ service: serviceRun, hello: helloRun });
+  }
   await stopProcess(baseline);
 
   // --- status reports -------------------------------------------------------------------------------
@@ -353,30 +380,53 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
   if (stats.completed_updates !== REPORT_DEVICES) throw new Error(`GET /api/v1/stats counts ${stats.completed_updates} completed updates, expected ${REPORT_DEVICES}`);
 
   // --- figures ----------------------------------------------------------------------------------------
-  const m = checkIns.mix;
+  const m = checkInMix;
   const sent = m.withUpdate + m.withoutUpdate + m.notModified + m.other;
   const pct = (n: number) => `${((100 * n) / Math.max(1, sent)).toFixed(1)}%`;
   console.log(
-    `\ncheck-in mix (measured run, ${sent} requests cycling through ${order.length} of the ${DEVICES} devices, ` +
+    `\ncheck-in mix (measured rounds, ${sent} requests cycling through ${order.length} of the ${DEVICES} devices, ` +
       `${order.filter((device) => updateIds.has(device)).length} of them with a pending update): ` +
       `${pct(m.conditional)} sent If-None-Match; answers: ${pct(m.withUpdate)} 200 with an update, ${pct(m.withoutUpdate)} 200 without, ${pct(m.notModified)} 304`,
   );
-  console.log(`${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s measured, same requests for both servers\n`);
-  const ratio = checkIns.result.requests.average / hello.result.requests.average;
-  const p99 = checkIns.result.latency.p99;
+  console.log(
+    `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} rounds of ${DURATION_SECONDS} s per server, alternating, same requests for both\n`,
+  );
+  printTable(
+    ['round', 'check-in req/s', 'p50 ms', 'p99 ms', 'hello req/s', 'ratio'],
+    rounds.map(({ service: s, hello: h }, i) => [
+      String(i + 1),
+      s.requests.average.toFixed(0),
+      s.latency.p50.toFixed(1),
+      s.latency.p99.toFixed(1),
+      h.requests.average.toFixed(0),
+      (s.requests.average / h.requests.average).toFixed(2),
+    ]),
+  );
+  console.log('');
+  // Medians over the rounds: one window slowed by the machine moves neither figure.
+  const ratio = median(rounds.map(({ service: s, hello: h }) => s.requests.average / h.requests.average));
+  const p99 = median(rounds.map(({ service: s }) => s.latency.p99));
+  const total = (pick: (round: { service: Result; hello: Result }) => Result) => rounds.reduce((sum, round) => sum + pick(round).requests.total, 0);
   printTable(
     ['', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'target'],
     [
       [
-        'check-in (service)',
-        checkIns.result.requests.average.toFixed(0),
-        checkIns.result.latency.p50.toFixed(1),
+        'check-in (service, median of rounds)',
+        median(rounds.map(({ service: s }) => s.requests.average)).toFixed(0),
+        median(rounds.map(({ service: s }) => s.latency.p50)).toFixed(1),
         p99.toFixed(1),
-        String(checkIns.result.requests.total),
+        String(total((round) => round.service)),
         `p99 <= ${TARGET_P99_MS} ${p99 <= TARGET_P99_MS ? 'met' : 'MISSED'}`,
       ],
-      ['Fastify hello world', hello.result.requests.average.toFixed(0), hello.result.latency.p50.toFixed(1), hello.result.latency.p99.toFixed(1), String(hello.result.requests.total), ''],
-      ['ratio', ratio.toFixed(2), '', '', '', `>= ${TARGET_RATIO} ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}`],
+      [
+        'Fastify hello world (median)',
+        median(rounds.map(({ hello: h }) => h.requests.average)).toFixed(0),
+        median(rounds.map(({ hello: h }) => h.latency.p50)).toFixed(1),
+        median(rounds.map(({ hello: h }) => h.latency.p99)).toFixed(1),
+        String(total((round) => round.hello)),
+        '',
+      ],
+      ['ratio (median of rounds)', ratio.toFixed(2), '', '', '', `>= ${TARGET_RATIO} ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}`],
       [
         `status reports (${REPORT_DEVICES} devices x ${REPORT_CYCLE.length})`,
         reportsPerSecond.toFixed(0),
