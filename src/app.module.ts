@@ -5,7 +5,6 @@ import { AuthenticationModule } from './common/auth/authentication.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationPipe } from './common/http/request-validation.pipe';
 import { LoggingModule } from './common/observability/logging.module';
-import { DEVICE_API_FAST_ROUTES } from './modules/device-api/device-api.fast-routes';
 import { ObservabilityModule } from './common/observability/observability.module';
 import { type AppConfig, ConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
@@ -30,7 +29,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config, Object.values(DEVICE_API_FAST_ROUTES)),
+        LoggingModule.forRoot(config),
         ObservabilityModule,
         DiscoveryModule,
         ScheduleModule.forRoot(),

@@ -4,11 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import fastifyMultipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { sendError } from './common/errors/all-exceptions.filter';
 import { MetricsService } from './common/observability/metrics.service';
 import { registerHttpObservability } from './common/observability/http-observability';
+import { registerRequestLogContext } from './common/observability/request-log-context';
 import { generateRequestId } from './common/observability/request-id';
 import type { AppConfig } from './config';
 import { registerDeviceImportBodies } from './modules/devices/import/device-import-body';
@@ -77,6 +78,7 @@ export async function setupApp(app: NestFastifyApplication, config: AppConfig): 
   fastify.addHook('onRoute', (route) => {
     if (!route.url.startsWith(`/${DOCS_PATH}`)) routes.record(route.method, route.url);
   });
+  registerRequestLogContext(fastify, await app.resolve(PinoLogger));
   registerHttpObservability(fastify, app.get(MetricsService));
 
   if (config.http.docsEnabled) setupOpenApi(app);

@@ -20,9 +20,10 @@ export interface TestApp {
 /**
  * Boots the real application (AppModule through `createApp`/`setupApp`, on Fastify) against a
  * database of its own. `env` entries override the test defaults; `undefined` removes one.
+ * `beforeInit` runs on the set-up application before it starts (to add a probe route, say).
  */
 export async function createTestApp(
-  options: { env?: Record<string, string | undefined>; database?: TestDatabase } = {},
+  options: { env?: Record<string, string | undefined>; database?: TestDatabase; beforeInit?: (app: NestFastifyApplication) => void | Promise<void> } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), 'ota-test-data-'));
@@ -38,6 +39,7 @@ export async function createTestApp(
   };
   const config = loadConfig(env as NodeJS.ProcessEnv);
   const app = await createApp(config);
+  await options.beforeInit?.(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

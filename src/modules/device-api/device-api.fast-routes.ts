@@ -38,8 +38,10 @@ export class DeviceApiFastRoutes implements OnModuleInit {
     if (adapter === undefined) return;
     const fastify = adapter.getInstance<FastifyInstance>();
     const { checkIn, reportStatus } = DEVICE_API_FAST_ROUTES;
-    fastify.route({ method: checkIn.method, url: `/${API_PREFIX}/${checkIn.path}`, handler: (request, reply) => this.checkIn(request, reply) });
-    fastify.route({ method: reportStatus.method, url: `/${API_PREFIX}/${reportStatus.path}`, handler: (request, reply) => this.reportStatus(request, reply) });
+    // Without a request-scoped logger (see registerRequestLogContext): nothing here logs per request.
+    const config = { requestLogContext: false };
+    fastify.route({ method: checkIn.method, url: `/${API_PREFIX}/${checkIn.path}`, config, handler: (request, reply) => this.checkIn(request, reply) });
+    fastify.route({ method: reportStatus.method, url: `/${API_PREFIX}/${reportStatus.path}`, config, handler: (request, reply) => this.reportStatus(request, reply) });
   }
 
   private async checkIn(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
