@@ -11,10 +11,12 @@ const UNMATCHED_ROUTE = 'unmatched';
  * log line with the matched route, status and duration.
  */
 export function registerHttpObservability(fastify: FastifyInstance, metrics: MetricsService): void {
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: every request runs them, and a promise each is garbage.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const seconds = reply.elapsedTime / 1000;
     metrics.observeHttpRequest(request.method, route, reply.statusCode, seconds);
@@ -30,5 +32,6 @@ export function registerHttpObservability(fastify: FastifyInstance, metrics: Met
       },
       'request completed',
     );
+    done();
   });
 }
