@@ -79,7 +79,7 @@ export interface AppConfig {
   readonly devices: {
     /** Largest body of `POST /devices/import`, JSON or NDJSON. */
     readonly importMaxBytes: number;
-    /** How often buffered last-seen times and reported versions are written, in one statement. */
+    /** How often buffered last-seen times and reported versions are written (500 devices per statement). */
     readonly lastSeenFlushMs: number;
     /**
      * A stored last-seen time is moved forward only once the new one is at least this much later

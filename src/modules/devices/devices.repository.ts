@@ -21,7 +21,6 @@ export interface DeviceGroupCount {
   deviceCount: number;
 }
 
-/** The latest report of one device, waiting to be written. */
 /**
  * Devices per last-seen statement. Chunks this small are joined to the table by primary-key
  * probes; from about a thousand keys on, PostgreSQL (default costs, 100 000 devices) hashed the
@@ -30,6 +29,7 @@ export interface DeviceGroupCount {
  */
 const LAST_SEEN_ROWS_PER_STATEMENT = 500;
 
+/** The latest report of one device, waiting to be written. */
 export interface LastSeenEntry {
   organizationId: string;
   deviceId: string;
@@ -200,8 +200,9 @@ export class DevicesRepository {
    * time is less than `resolutionSeconds` older and whose version is unchanged: matching a row
    * costs an index probe, writing it a new row version and its WAL.
    *
-   * In key order, {@link LAST_SEEN_ROWS_PER_STATEMENT} devices per statement, in turn. Key order keeps the probes close together
-   * and lets concurrent flushes (other replicas) lock rows in the same order, never in a cycle.
+   * In key order, {@link LAST_SEEN_ROWS_PER_STATEMENT} devices per statement, in turn. Key order
+   * keeps the probes close together and lets concurrent flushes (other replicas) lock rows in the
+   * same order, never in a cycle.
    */
   async recordLastSeen(entries: LastSeenEntry[], resolutionSeconds: number): Promise<void> {
     const sorted = [...entries].sort(byDeviceKey);

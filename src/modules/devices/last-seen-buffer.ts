@@ -14,8 +14,8 @@ export interface SeenReport {
 
 /**
  * Records when devices were last seen (and the firmware they reported) without a database write
- * per request: reports are kept in memory, one per device (the latest wins), and written in one
- * statement every `LAST_SEEN_FLUSH_MS`, when {@link LAST_SEEN_FLUSH_THRESHOLD} devices wait, and
+ * per request: reports are kept in memory, one per device (the latest wins), and written in a few
+ * batched statements every `LAST_SEEN_FLUSH_MS`, when {@link LAST_SEEN_FLUSH_THRESHOLD} devices wait, and
  * when the application shuts down. A failed write keeps its entries for the next one. A device's
  * row is rewritten only when its time moved by `LAST_SEEN_RESOLUTION_SECONDS` or its version
  * changed, so a fleet polling faster than that mostly costs index probes, not row writes.
