@@ -306,16 +306,16 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
     if (failure !== undefined) throw new Error(`${label}: ${failure}`);
     return result;
   };
-  const ignored = (): Mix => ({ withUpdate: 0, withoutUpdate: 0, notModified: 0, conditional: 0, other: 0 });
-  await measure(service.origin, 'service warm-up', ignored(), WARMUP_SECONDS);
-  await measure(fastifyOrigin, 'Fastify warm-up', ignored(), WARMUP_SECONDS);
+  const emptyMix = (): Mix => ({ withUpdate: 0, withoutUpdate: 0, notModified: 0, conditional: 0, other: 0 });
+  await measure(service.origin, 'service warm-up', emptyMix(), WARMUP_SECONDS);
+  await measure(fastifyOrigin, 'Fastify warm-up', emptyMix(), WARMUP_SECONDS);
   // Rounds alternate between the two servers, so each ratio compares windows seconds apart: the
   // machine's speed drifts (other tenants) over a run more than between neighbouring windows.
-  const checkInMix = ignored();
+  const checkInMix = emptyMix();
   const rounds: { service: Result; hello: Result }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const serviceRun = await measure(service.origin, `service check-ins, round ${round + 1}`, checkInMix, DURATION_SECONDS);
-    const helloRun = await measure(fastifyOrigin, `Fastify baseline, round ${round + 1}`, ignored(), DURATION_SECONDS);
+    const helloRun = await measure(fastifyOrigin, `Fastify baseline, round ${round + 1}`, emptyMix(), DURATION_SECONDS);
     rounds.push({ service: serviceRun, hello: helloRun });
   }
   await stopProcess(baseline);
