@@ -3,6 +3,7 @@ import type semver from 'semver';
 import { firmwareVersionKey, hardwareVersionKey } from '../../common/versions/version-key';
 import { versionRangeCondition } from '../../common/versions/version-range-sql';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { inSequentialChunks } from '../../database/sequential-chunks';
 import { type Device, Prisma } from '../../generated/prisma/client';
 import type { DeviceCollections, DeviceRecord } from './device-input';
 
@@ -133,8 +134,7 @@ export class DevicesRepository {
     const latest = new Map(entries.map((entry) => [`${entry.organizationId}\u0000${entry.deviceId}`, entry]));
     if (latest.size === 0) return;
     const rows = [...latest.values()];
-    const keys = new Map<string, string | null>();
-    for (const { version } of rows) if (!keys.has(version)) keys.set(version, firmwareVersionKey(version)?.toString('hex') ?? null);
+    const keys = hexVersionKeys(rows.map((row) => row.version));
     await tx.$executeRaw`
       UPDATE ota.devices d SET firmware_version = v.firmware_version, firmware_version_key = decode(v.firmware_version_key, 'hex'), updated_at = now()
         FROM unnest(${rows.map((row) => row.organizationId)}::text[], ${rows.map((row) => row.deviceId)}::text[],
@@ -205,20 +205,11 @@ export class DevicesRepository {
    * same order, never in a cycle.
    */
   async recordLastSeen(entries: LastSeenEntry[], resolutionSeconds: number): Promise<void> {
+    const keys = hexVersionKeys(entries.flatMap((entry) => entry.firmwareVersion ?? []));
+    const versionKey = (version: string | null) => (version === null ? null : (keys.get(version) ?? null));
     const sorted = [...entries].sort(byDeviceKey);
-    const versionKeys = new Map<string, string | null>();
-    const versionKey = (version: string | null): string | null => {
-      if (version === null) return null;
-      let key = versionKeys.get(version);
-      if (key === undefined) {
-        key = firmwareVersionKey(version)?.toString('hex') ?? null;
-        versionKeys.set(version, key);
-      }
-      return key;
-    };
-    for (let start = 0; start < sorted.length; start += LAST_SEEN_ROWS_PER_STATEMENT) {
-      const chunk = sorted.slice(start, start + LAST_SEEN_ROWS_PER_STATEMENT);
-      await this.prisma.$executeRaw`
+    const writeChunk = (chunk: LastSeenEntry[]) =>
+      this.prisma.$executeRaw`
         UPDATE ota.devices d SET
           last_seen_at = GREATEST(d.last_seen_at, v.seen_at),
           firmware_version = COALESCE(v.firmware_version, d.firmware_version),
@@ -232,7 +223,7 @@ export class DevicesRepository {
           AND (d.last_seen_at IS NULL
                OR v.seen_at >= d.last_seen_at + make_interval(secs => ${resolutionSeconds})
                OR (v.firmware_version IS NOT NULL AND v.firmware_version IS DISTINCT FROM d.firmware_version))`;
-    }
+    await inSequentialChunks(sorted, async (chunk) => [await writeChunk(chunk)], LAST_SEEN_ROWS_PER_STATEMENT);
   }
 
   /** Every group used in the organization with its number of devices, by name. */
@@ -355,6 +346,13 @@ function listConditions(organizationId: string, filters: DeviceListFilters): Pri
 /** `%`, `_` and the escape character itself match literally. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** The hex sort key of each distinct version (null for one that is not semver), computed once per version. */
+function hexVersionKeys(versions: readonly string[]): Map<string, string | null> {
+  const keys = new Map<string, string | null>();
+  for (const version of versions) if (!keys.has(version)) keys.set(version, firmwareVersionKey(version)?.toString('hex') ?? null);
+  return keys;
 }
 
 /** Organization, then device id, by code unit: any fixed order serves (locality, lock order). */
