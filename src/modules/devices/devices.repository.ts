@@ -4,6 +4,7 @@ import { firmwareVersionKey, hardwareVersionKey } from '../../common/versions/ve
 import { versionRangeCondition } from '../../common/versions/version-range-sql';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { inSequentialChunks } from '../../database/sequential-chunks';
+import type { WriteStep } from '../../database/write-steps';
 import { type Device, Prisma } from '../../generated/prisma/client';
 import type { DeviceCollections, DeviceRecord } from './device-input';
 
@@ -127,20 +128,25 @@ export class DevicesRepository {
   }
 
   /**
-   * Records the firmware many devices now run (with the sort keys) in one statement; devices that
-   * do not exist are skipped. A device listed twice gets its last entry.
+   * The write step that records the firmware many devices now run (with the sort keys); devices
+   * that do not exist are skipped. A device listed twice gets its last entry. None for no entries.
    */
-  async setFirmwareVersions(entries: { organizationId: string; deviceId: string; version: string }[], tx: TransactionClient = this.prisma): Promise<void> {
+  firmwareVersionSteps(entries: { organizationId: string; deviceId: string; version: string }[]): WriteStep[] {
     const latest = new Map(entries.map((entry) => [`${entry.organizationId}\u0000${entry.deviceId}`, entry]));
-    if (latest.size === 0) return;
+    if (latest.size === 0) return [];
     const rows = [...latest.values()];
     const keys = hexVersionKeys(rows.map((row) => row.version));
-    await tx.$executeRaw`
-      UPDATE ota.devices d SET firmware_version = v.firmware_version, firmware_version_key = decode(v.firmware_version_key, 'hex'), updated_at = now()
-        FROM unnest(${rows.map((row) => row.organizationId)}::text[], ${rows.map((row) => row.deviceId)}::text[],
-                    ${rows.map((row) => row.version)}::text[], ${rows.map((row) => keys.get(row.version) ?? null)}::text[])
-             AS v(organization_id, device_id, firmware_version, firmware_version_key)
-       WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id`;
+    return [
+      {
+        name: 'devices_versions_set',
+        sql: Prisma.sql`
+          UPDATE ota.devices d SET firmware_version = v.firmware_version, firmware_version_key = decode(v.firmware_version_key, 'hex'), updated_at = now()
+            FROM unnest(${rows.map((row) => row.organizationId)}::text[], ${rows.map((row) => row.deviceId)}::text[],
+                        ${rows.map((row) => row.version)}::text[], ${rows.map((row) => keys.get(row.version) ?? null)}::text[])
+                 AS v(organization_id, device_id, firmware_version, firmware_version_key)
+           WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id`,
+      },
+    ];
   }
 
   /** Replaces the token; null when the organization has no such device. */

@@ -6,7 +6,8 @@ import { NotFoundError, UnauthenticatedError, ValidationError } from '../../comm
 import { ErrorCode } from '../../common/errors/error-codes';
 import { listEnvelope } from '../../common/http/pagination.dto';
 import { InvalidVersionRangeError, parseVersionRange } from '../../common/versions/version-range-sql';
-import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { PrismaService } from '../../database/prisma.service';
+import type { WriteStep } from '../../database/write-steps';
 import { OutboxService } from '../events/outbox.service';
 import { DeviceTokenCache } from './authenticators/device-token-cache';
 import { DeviceDeletionHook, type DeviceDeletionListener } from './device-deletion-hook';
@@ -91,11 +92,12 @@ export class DevicesService implements OnModuleInit {
   }
 
   /**
-   * Records that these devices now run these versions (updates completed), in the caller's
-   * transaction and one statement. Devices the registry does not hold (remote directory) are left alone.
+   * The write steps that record that these devices now run these versions (updates completed),
+   * for the caller's composed statement. Devices the registry does not hold (remote directory)
+   * are left alone.
    */
-  async setInstalledVersions(installed: { organizationId: string; deviceId: string; version: string }[], tx: TransactionClient): Promise<void> {
-    await this.repository.setFirmwareVersions(installed, tx);
+  installedVersionSteps(installed: { organizationId: string; deviceId: string; version: string }[]): WriteStep[] {
+    return this.repository.firmwareVersionSteps(installed);
   }
 
   /** @throws ValidationError when `firmware_version` is not a semver range. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { RelayQueue } from '../../database/relay-queue';
+import type { WriteStep } from '../../database/write-steps';
 import { Prisma } from '../../generated/prisma/client';
 import type { EventEnvelope } from './event-envelope';
 
@@ -32,17 +33,19 @@ export class OutboxRepository {
   }
 
   /**
-   * Inserts the events in one statement; `sequence` follows their order. Raw rather than
+   * The INSERT of the events as a write step; `sequence` follows their order. Raw rather than
    * createMany: Prisma's query compiler costs far more CPU per row than the insert itself.
    */
-  async insertMany(events: { envelope: EventEnvelope; organizationId: string | null }[], tx: TransactionClient = this.prisma): Promise<void> {
-    if (events.length === 0) return;
+  insertManyStep(events: { envelope: EventEnvelope; organizationId: string | null }[]): WriteStep {
     const rows = JSON.stringify(events.map(({ envelope, organizationId }) => ({ organization_id: organizationId, envelope })));
-    await tx.$executeRaw`
-      INSERT INTO ota.outbox_events (id, type, organization_id, envelope, created_at)
-      SELECT (e.envelope->>'id')::uuid, e.envelope->>'type', e.organization_id, e.envelope, (e.envelope->>'timestamp')::timestamptz
-        FROM ROWS FROM (json_to_recordset(${rows}::json) AS (organization_id text, envelope jsonb)) WITH ORDINALITY AS e(organization_id, envelope, position)
-       ORDER BY e.position`;
+    return {
+      name: 'outbox_events_inserted',
+      sql: Prisma.sql`
+        INSERT INTO ota.outbox_events (id, type, organization_id, envelope, created_at)
+        SELECT (e.envelope->>'id')::uuid, e.envelope->>'type', e.organization_id, e.envelope, (e.envelope->>'timestamp')::timestamptz
+          FROM ROWS FROM (json_to_recordset(${rows}::json) AS (organization_id text, envelope jsonb)) WITH ORDINALITY AS e(organization_id, envelope, position)
+         ORDER BY e.position`,
+    };
   }
 
   /** Takes up to `limit` due events, oldest first, leased for `leaseMs` (see {@link RelayQueue.claimDue}). */

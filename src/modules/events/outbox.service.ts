@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TransactionClient } from '../../database/prisma.service';
+import type { WriteStep } from '../../database/write-steps';
 import { buildEnvelope, type EventEnvelope } from './event-envelope';
 import { OutboxRepository } from './outbox.repository';
 
@@ -36,14 +37,15 @@ export class OutboxService {
   }
 
   /**
-   * Writes the events in `tx` in one statement, in their order (the relay publishes them in it).
-   * Throws like {@link record}, before writing any, when one has a type that cannot be published.
+   * The write step that records the events, in their order (the relay publishes them in it), as
+   * part of the caller's composed statement (`runWriteSteps`); none for no events.
+   * Throws like {@link record}, before anything is written, when one has a type that cannot be
+   * published.
    */
-  async recordMany<T>(tx: TransactionClient, events: DomainEvent<T>[]): Promise<EventEnvelope<T>[]> {
+  recordSteps<T>(events: DomainEvent<T>[]): WriteStep[] {
+    if (events.length === 0) return [];
     for (const event of events) assertPublishable(event.type);
-    const rows = events.map((event) => ({ envelope: buildEnvelope(event.type, event.data, event.subject ?? null), organizationId: event.organizationId ?? null }));
-    await this.repository.insertMany(rows, tx);
-    return rows.map((row) => row.envelope);
+    return [this.repository.insertManyStep(events.map((event) => ({ envelope: buildEnvelope(event.type, event.data, event.subject ?? null), organizationId: event.organizationId ?? null })))];
   }
 }
 

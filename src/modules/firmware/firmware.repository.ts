@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
-import type { Firmware, Prisma } from '../../generated/prisma/client';
+import type { WriteStep } from '../../database/write-steps';
+import { type Firmware, Prisma } from '../../generated/prisma/client';
 
 export interface FirmwareFilters {
   deviceModel?: string;
@@ -73,21 +74,28 @@ export class FirmwareRepository {
   }
 
   /**
-   * Records downloads by devices (each device requested its own) of existing firmware, with the
-   * size each has now, and counts them per firmware: one statement, whatever the number.
+   * The write steps that record downloads by devices (each device requested its own) of existing
+   * firmware, with the size each has now, and count them per firmware.
    */
-  async recordDeviceDownloads(downloads: { organizationId: string; firmwareId: string; deviceId: string }[], expiresAt: Date, tx: TransactionClient): Promise<void> {
-    if (downloads.length === 0) return;
-    await tx.$executeRaw`
-      WITH recorded AS (
-        INSERT INTO ota.firmware_downloads (id, organization_id, firmware_id, requested_by, requested_by_kind, device_id, file_size, created_at, expires_at)
-        SELECT gen_random_uuid(), v.organization_id, v.firmware_id, v.device_id, 'device', v.device_id, f.file_size, now(), ${expiresAt}::timestamptz
-          FROM unnest(${downloads.map((d) => d.organizationId)}::text[], ${downloads.map((d) => d.firmwareId)}::char(32)[], ${downloads.map((d) => d.deviceId)}::text[])
-               AS v(organization_id, firmware_id, device_id)
-          JOIN ota.firmware f ON f.organization_id = v.organization_id AND f.firmware_id = v.firmware_id
-        RETURNING organization_id, firmware_id)
-      UPDATE ota.firmware f SET download_count = f.download_count + c.downloads, updated_at = now()
-        FROM (SELECT organization_id, firmware_id, count(*)::int AS downloads FROM recorded GROUP BY organization_id, firmware_id) c
-       WHERE f.organization_id = c.organization_id AND f.firmware_id = c.firmware_id`;
+  deviceDownloadSteps(downloads: { organizationId: string; firmwareId: string; deviceId: string }[], expiresAt: Date): WriteStep[] {
+    return [
+      {
+        name: 'firmware_downloads_recorded',
+        sql: Prisma.sql`
+          INSERT INTO ota.firmware_downloads (id, organization_id, firmware_id, requested_by, requested_by_kind, device_id, file_size, created_at, expires_at)
+          SELECT gen_random_uuid(), v.organization_id, v.firmware_id, v.device_id, 'device', v.device_id, f.file_size, now(), ${expiresAt}::timestamptz
+            FROM unnest(${downloads.map((d) => d.organizationId)}::text[], ${downloads.map((d) => d.firmwareId)}::char(32)[], ${downloads.map((d) => d.deviceId)}::text[])
+                 AS v(organization_id, firmware_id, device_id)
+            JOIN ota.firmware f ON f.organization_id = v.organization_id AND f.firmware_id = v.firmware_id
+          RETURNING organization_id, firmware_id`,
+      },
+      {
+        name: 'firmware_download_counted',
+        sql: Prisma.sql`
+          UPDATE ota.firmware f SET download_count = f.download_count + c.downloads, updated_at = now()
+            FROM (SELECT organization_id, firmware_id, count(*)::int AS downloads FROM firmware_downloads_recorded GROUP BY organization_id, firmware_id) c
+           WHERE f.organization_id = c.organization_id AND f.firmware_id = c.firmware_id`,
+      },
+    ];
   }
 }

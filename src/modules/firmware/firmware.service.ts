@@ -6,7 +6,8 @@ import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { listEnvelope } from '../../common/http/pagination.dto';
 import { APP_CONFIG, type AppConfig } from '../../config';
-import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { PrismaService } from '../../database/prisma.service';
+import type { WriteStep } from '../../database/write-steps';
 import type { Firmware } from '../../generated/prisma/client';
 import { OutboxService } from '../events/outbox.service';
 import { type DownloadLink, STORAGE, type StoragePort } from '../storage/storage.port';
@@ -107,7 +108,7 @@ export class FirmwareService implements OnModuleInit {
   /**
    * The download link a device gets for a firmware at `now`, without recording anything (the
    * check-in hot path writes nothing; the download is recorded when the device reports it, see
-   * {@link recordDeviceDownloads}). Links are issued per window of half the TTL: every call in one
+   * {@link deviceDownloadSteps}). Links are issued per window of half the TTL: every call in one
    * window gets the same URL (so the check-in answer and its ETag stay stable), and a link handed
    * out is valid for at least TTL/2.
    */
@@ -133,15 +134,15 @@ export class FirmwareService implements OnModuleInit {
   }
 
   /**
-   * Records, in the caller's transaction and one statement, that devices download these firmware
-   * through the links of their check-ins (once per update attempt, when a device reports
-   * downloading; the batch of device reports), so download counts and "data transferred"
-   * statistics stay real. Downloads of a firmware deleted meanwhile are not recorded.
+   * The write steps that record that devices download these firmware through the links of their
+   * check-ins (once per update attempt, when a device reports downloading; the batch of device
+   * reports), so download counts and "data transferred" statistics stay real; none for no
+   * downloads. Downloads of a firmware deleted meanwhile are not recorded.
    */
-  async recordDeviceDownloads(downloads: { organizationId: string; firmwareId: string; deviceId: string }[], tx: TransactionClient): Promise<void> {
-    if (downloads.length === 0) return;
+  deviceDownloadSteps(downloads: { organizationId: string; firmwareId: string; deviceId: string }[]): WriteStep[] {
+    if (downloads.length === 0) return [];
     const expiresAt = new Date(this.downloadWindowStart().getTime() + this.config.storage.downloadUrlTtlSeconds * 1000);
-    await this.repository.recordDeviceDownloads(downloads, expiresAt, tx);
+    return this.repository.deviceDownloadSteps(downloads, expiresAt);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { inSequentialChunks } from '../../database/sequential-chunks';
+import type { WriteStep } from '../../database/write-steps';
 import { type DeviceUpdate, type DeviceUpdateEvent, Prisma } from '../../generated/prisma/client';
 import { ACTIVE_STATUSES, RELEASED_STATUSES } from './domain/update-state';
 
@@ -196,14 +197,14 @@ export class UpdatesRepository {
   }
 
   /**
-   * Writes what device reports change (state, progress, times, verification, error, retry time)
-   * for many locked updates and appends their timeline rows, in one statement (a round trip less
-   * per batch of reports).
+   * The write steps for what device reports change in locked updates (state, progress, times,
+   * verification, error, retry time) and for their timeline rows.
    */
-  async writeReported(rows: DeviceUpdate[], timeline: NewTimelineEvent[], tx: TransactionClient): Promise<void> {
-    if (rows.length === 0) return this.addEvents(timeline, tx);
-    const update = updateReportedSql(rows);
-    await tx.$executeRaw(timeline.length === 0 ? update : Prisma.sql`WITH written AS (${update}) ${insertEventsSql(timeline)}`);
+  reportedSteps(rows: DeviceUpdate[], timeline: NewTimelineEvent[]): WriteStep[] {
+    const steps: WriteStep[] = [];
+    if (rows.length > 0) steps.push({ name: 'device_updates_reported', sql: updateReportedSql(rows) });
+    if (timeline.length > 0) steps.push({ name: 'device_update_events_added', sql: insertEventsSql(timeline) });
+    return steps;
   }
 
   /** A device's failed updates stop waiting for an automatic retry (a newer update supersedes them). */
@@ -318,7 +319,7 @@ export class UpdatesRepository {
   }
 }
 
-/** The UPDATE of {@link UpdatesRepository.writeReported}: every reported field, from one JSON parameter. */
+/** The UPDATE of {@link UpdatesRepository.reportedSteps}: every reported field, from one JSON parameter. */
 function updateReportedSql(rows: DeviceUpdate[]): Prisma.Sql {
   const records = JSON.stringify(
     rows.map((row) => ({

@@ -7,6 +7,7 @@ import { ErrorCode } from '../../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { isDataError, isTransactionConflict, isUniqueViolation } from '../../database/sql-errors';
+import { runWriteSteps } from '../../database/write-steps';
 import type { DeviceUpdate, Prisma } from '../../generated/prisma/client';
 import { DevicesService } from '../devices/devices.service';
 import { DEVICE_DIRECTORY, type DeviceDirectory, type DirectoryDevice } from '../devices/directory/device-directory.port';
@@ -374,8 +375,9 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
    * Applies queued reports together, in arrival order, each against its update as the reports
    * before it left it (several can be about one update). One transaction with a constant number
    * of statements: the rows locked in one (in key order, so replicas never deadlock), then one
-   * each for the changed rows, timeline rows, outbox events, download records and device
-   * versions; the answers' firmware is read meanwhile on another connection. Rare paths (a
+   * that writes the changed rows, timeline rows, outbox events, download records and device
+   * versions (each module gives its write steps); the answers' firmware is read meanwhile on
+   * another connection. Rare paths (a
    * completed rollback, finish listeners) stay per row. A refused report or unknown update is
    * that report's error alone, and so is data the database refuses (a batch failing that way is
    * halved until the report stands alone). A deadlock or serialization failure (another
@@ -419,10 +421,12 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
       firmware = this.firmwareOf(locked.map(({ row }) => row));
       firmware.catch(() => undefined);
       const plan = planReportBatch(batch, locked, { now: new Date(), retryBaseDelayMs: this.config.updates.retryBaseDelayMs });
-      await this.repository.writeReported(plan.written, plan.timeline, tx);
-      await this.outbox.recordMany(tx, plan.events);
-      await this.firmware.recordDeviceDownloads(plan.downloads, tx);
-      await this.devices.setInstalledVersions(plan.installed, tx);
+      await runWriteSteps(tx, [
+        ...this.repository.reportedSteps(plan.written, plan.timeline),
+        ...this.outbox.recordSteps(plan.events),
+        ...this.firmware.deviceDownloadSteps(plan.downloads),
+        ...this.devices.installedVersionSteps(plan.installed),
+      ]);
       for (const row of plan.finished) {
         if (row.status === 'completed' && row.kind === 'rollback' && row.fromVersion !== null) {
           const reverted = await this.repository.markRolledBack(row.organizationId, row.deviceId, row.fromVersion, row.updateId, tx);
