@@ -373,12 +373,11 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Applies queued reports together, in arrival order, each against its update as the reports
-   * before it left it (several can be about one update). One transaction with a constant number
-   * of statements: the rows locked in one (in key order, so replicas never deadlock), then one
-   * that writes the changed rows, timeline rows, outbox events, download records and device
-   * versions (each module gives its write steps); the answers' firmware is read meanwhile on
-   * another connection. Rare paths (a
-   * completed rollback, finish listeners) stay per row. A refused report or unknown update is
+   * before it left it (several can be about one update). One transaction of two statements: the
+   * rows locked in one (in key order, so replicas never deadlock), then one that writes the
+   * changed rows, timeline rows, outbox events, download records and device versions (each module
+   * gives its write steps); the answers' firmware is read meanwhile on another connection. Rare
+   * paths (a completed rollback, finish listeners) stay per row. A refused report or unknown update is
    * that report's error alone, and so is data the database refuses (a batch failing that way is
    * halved until the report stands alone). A deadlock or serialization failure (another
    * transaction locking in another order) runs the batch again; any other failure (the database
