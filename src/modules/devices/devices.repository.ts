@@ -214,6 +214,8 @@ export class DevicesRepository {
     const keys = hexVersionKeys(entries.flatMap((entry) => entry.firmwareVersion ?? []));
     const versionKey = (version: string | null) => (version === null ? null : (keys.get(version) ?? null));
     const sorted = [...entries].sort(byDeviceKey);
+    // One JSON parameter rather than five arrays: pg builds array literals element by element,
+    // which made these flushes a large share of the garbage a check-in load leaves.
     const writeChunk = (chunk: LastSeenEntry[]) =>
       this.prisma.$executeRaw`
         UPDATE ota.devices d SET
@@ -221,10 +223,8 @@ export class DevicesRepository {
           firmware_version = COALESCE(v.firmware_version, d.firmware_version),
           firmware_version_key = CASE WHEN v.firmware_version IS NULL THEN d.firmware_version_key ELSE decode(v.firmware_version_key, 'hex') END,
           updated_at = CASE WHEN v.firmware_version IS DISTINCT FROM d.firmware_version AND v.firmware_version IS NOT NULL THEN now() ELSE d.updated_at END
-        FROM unnest(${chunk.map((entry) => entry.organizationId)}::text[], ${chunk.map((entry) => entry.deviceId)}::text[],
-                    ${chunk.map((entry) => entry.seenAt.toISOString())}::timestamptz[], ${chunk.map((entry) => entry.firmwareVersion)}::text[],
-                    ${chunk.map((entry) => versionKey(entry.firmwareVersion))}::text[])
-          AS v(organization_id, device_id, seen_at, firmware_version, firmware_version_key)
+        FROM json_to_recordset(${lastSeenRecords(chunk, versionKey)}::json)
+          AS v(organization_id text, device_id text, seen_at timestamptz, firmware_version text, firmware_version_key text)
         WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id
           AND (d.last_seen_at IS NULL
                OR v.seen_at >= d.last_seen_at + make_interval(secs => ${resolutionSeconds})
@@ -240,6 +240,19 @@ export class DevicesRepository {
       WHERE d.organization_id = ${organizationId}
       GROUP BY g.name ORDER BY g.name COLLATE "C"`;
   }
+}
+
+/** The rows of {@link DevicesRepository.recordLastSeen} as one JSON array of records. */
+function lastSeenRecords(entries: LastSeenEntry[], versionKey: (version: string | null) => string | null): string {
+  return JSON.stringify(
+    entries.map((entry) => ({
+      organization_id: entry.organizationId,
+      device_id: entry.deviceId,
+      seen_at: entry.seenAt,
+      firmware_version: entry.firmwareVersion,
+      firmware_version_key: versionKey(entry.firmwareVersion),
+    })),
+  );
 }
 
 /**

@@ -133,7 +133,8 @@ export class UpdatesRepository {
              u.retry_count AS "retryCount", u.force, u.timeout_at AS "timeoutAt", f.update_type AS "updateType",
              f.file_size AS "fileSize", f.file_name AS "fileName", f.storage_key AS "storageKey",
              f.checksum_sha256 AS "checksumSha256", f.checksum_md5 AS "checksumMd5", f.signature, f.signing_key_id AS "signingKeyId"
-        FROM unnest(${devices.map((key) => key.organizationId)}::text[], ${devices.map((key) => key.deviceId)}::text[])
+        FROM ROWS FROM (json_to_recordset(${JSON.stringify(devices.map((key) => ({ organization_id: key.organizationId, device_id: key.deviceId })))}::json)
+               AS (organization_id text, device_id text))
              WITH ORDINALITY AS k(organization_id, device_id, position)
         JOIN ota.device_updates u ON u.organization_id = k.organization_id AND u.device_id = k.device_id
         JOIN ota.firmware f ON f.organization_id = u.organization_id AND f.firmware_id = u.firmware_id
