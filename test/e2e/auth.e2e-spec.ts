@@ -136,6 +136,8 @@ describe('authentication', () => {
       ['a sub longer than 255 characters', { sub: 's'.repeat(256) }],
       ['a NUL character in sub', { sub: 'user\u0000one' }],
       ['a NUL character in organization_id', { organization_id: 'org\u0000a' }],
+      ['an unpaired surrogate in sub', { sub: 'user\ud800' }],
+      ['an unpaired surrogate in organization_id', { organization_id: 'org\udc00' }],
     ])('refuses a token with %s (401, not a database error)', async (_case, claims) => {
       const token = await hs256Token({ role: 'admin', ...claims });
       const res = await t.request({ method: 'POST', url: KEYS_URL, headers: bearer(token), payload: apiKeyRequest() });

@@ -168,6 +168,12 @@ describe('device protocol over HTTP', () => {
     expectError(await checkIn(a.device_id, deviceAuth(a.device_token), { firmware_version: 'x'.repeat(51) }), 422, 'request/validation_failed');
     expectError(await report(a.device_id, update.update_id, deviceAuth(a.device_token), { status: 'scheduled' }), 422, 'request/validation_failed');
     expectError(await report(a.device_id, update.update_id, deviceAuth(a.device_token), { status: 'downloading', progress_percentage: 101 }), 422, 'request/validation_failed');
+    // Text the database cannot store (an unpaired surrogate escape, NUL) is the device's 422, not a 500.
+    const unstorable = await report(a.device_id, update.update_id, deviceAuth(a.device_token), { status: 'failed', error_message: 'flash \ud800 worn' });
+    expectError(unstorable, 422, 'request/validation_failed');
+    expect(unstorable.json().errors).toEqual([expect.objectContaining({ loc: ['body', 'error_message'], type: 'string_unicode' })]);
+    expectError(await checkIn(a.device_id, deviceAuth(a.device_token), { firmware_version: '1.0.0\udc00' }), 422, 'request/validation_failed');
+    expectError(await report(a.device_id, update.update_id, deviceAuth(a.device_token), { status: 'failed', error_code: 'e\u0000' }), 422, 'request/validation_failed');
 
     // B cannot check in as A, nor report on A's update through either path.
     expectError(await checkIn(a.device_id, deviceAuth(b.device_token)), 403, 'auth/forbidden');

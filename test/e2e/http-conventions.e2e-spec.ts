@@ -96,6 +96,14 @@ describe('HTTP conventions', () => {
       expect(inIgnoredKey.statusCode).toBe(422);
     });
 
+    it('refuses text with unpaired surrogate escapes, which have no UTF-8 form, with 422', async () => {
+      const res = await createKey(apiKeyRequest({ name: 'half \ud800 pair' }));
+      expectErrorBody(res, 422, 'request/validation_failed');
+      expect(fieldErrors(res)).toEqual([expect.objectContaining({ loc: ['body', 'name'], type: 'string_unicode' })]);
+      expect((await createKey({ ...apiKeyRequest(), extra: { 'k\udc00': 'v' } })).statusCode).toBe(422);
+      expect((await createKey(apiKeyRequest({ name: 'whole \ud83d\ude00 pair' }))).statusCode).toBe(201);
+    });
+
     it('refuses dates beyond what can be stored and read back', async () => {
       const res = await createKey(apiKeyRequest({ expires_at: '+275760-09-13T00:00:00.000Z' }));
       expectErrorBody(res, 422, 'request/validation_failed');

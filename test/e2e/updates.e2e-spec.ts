@@ -261,6 +261,17 @@ describe('device updates (operator API)', () => {
     const unknown = await t.request({ method: 'POST', url: BULK_UPDATE_URL, headers: operator, payload: { device_ids: [device.device_id], firmware_id: 'a'.repeat(32) } });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('firmware/not_found');
+    // An unpaired surrogate escape has no UTF-8 form: 422 naming the field, and nothing written.
+    const firmware = await createFirmware(t, operator);
+    const unstorable = await t.request({
+      method: 'POST',
+      url: BULK_UPDATE_URL,
+      headers: operator,
+      payload: { device_ids: [device.device_id], firmware_id: firmware.firmware_id, pre_update_commands: ['sync', 'echo \ud800'] },
+    });
+    expect(unstorable.statusCode).toBe(422);
+    expect(unstorable.json().errors).toEqual([expect.objectContaining({ loc: ['body', 'pre_update_commands', 1], type: 'string_unicode' })]);
+    expect((await t.request({ method: 'GET', url: `/api/v1/devices/${device.device_id}/updates`, headers: operator })).json().total_updates).toBe(0);
   });
 
   it('history: newest first with counts from all updates', async () => {

@@ -23,10 +23,10 @@ export const PRINCIPAL_ID_MAX_LENGTH = 255;
 
 /**
  * True for an id this service can store and compare: 1 to `maxLength` characters, no control
- * characters (PostgreSQL text cannot even hold U+0000).
+ * characters (PostgreSQL text cannot even hold U+0000) and no unpaired surrogate (no UTF-8 form).
  */
 export function isIdentifier(value: unknown, maxLength: number): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(value);
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(value) && value.isWellFormed();
 }
 
 /** Each role and the roles it includes: admin can do what an operator can, and so on. */

@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 import { type FieldError, ValidationError } from '../errors/domain-error';
+import { storableTextProblem, type TextProblem } from '../text/storable-text';
 
 const locationByParamType: Record<ArgumentMetadata['type'], string> = {
   body: 'body',
@@ -38,11 +39,9 @@ export class RequestValidationPipe extends ValidationPipe {
       throw new ValidationError([{ loc: location, msg: 'Input should be a JSON object', type: 'object_type' }]);
     }
     if (metadata.type !== 'custom') {
-      // PostgreSQL text and jsonb cannot hold U+0000; refused here it is a 422, not a database error.
-      const withNul = pathsOfNulStrings(value, metadata.type === 'param' && metadata.data ? [metadata.data] : []);
-      if (withNul.length > 0) {
-        throw new ValidationError(withNul.map((path) => ({ loc: [...location, ...path], msg: 'Text must not contain NUL (U+0000) characters', type: 'string_nul' })));
-      }
+      // Text the database cannot store is a 422 here, not a database error later.
+      const unstorable = unstorableTexts(value, metadata.type === 'param' && metadata.data ? [metadata.data] : []);
+      if (unstorable.length > 0) throw new ValidationError(unstorable.map(({ path, problem }) => ({ loc: [...location, ...path], ...problem })));
     }
     try {
       return await super.transform(value, metadata);
@@ -80,14 +79,18 @@ function flatten(errors: ClassValidatorError[], parents: (string | number)[]): F
   });
 }
 
-/** Where in `value` (keys included) a string contains U+0000. */
-function pathsOfNulStrings(value: unknown, path: (string | number)[]): (string | number)[][] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => pathsOfNulStrings(item, [...path, index]));
+/** Where in `value` (keys included) a string is text the database cannot store, and why. */
+function unstorableTexts(value: unknown, path: (string | number)[]): { path: (string | number)[]; problem: TextProblem }[] {
+  if (typeof value === 'string') {
+    const problem = storableTextProblem(value);
+    return problem === null ? [] : [{ path, problem }];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableTexts(item, [...path, index]));
   if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) =>
-      key.includes('\u0000') ? [[...path, key]] : pathsOfNulStrings(item, [...path, key]),
-    );
+    return Object.entries(value).flatMap(([key, item]) => {
+      const problem = storableTextProblem(key);
+      return problem === null ? unstorableTexts(item, [...path, key]) : [{ path: [...path, key], problem }];
+    });
   }
   return [];
 }

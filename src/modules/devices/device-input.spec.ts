@@ -44,6 +44,15 @@ describe('readDeviceRecord', () => {
     expect(read({ device_id: 'd1', manufacturer: 'a\u0000b' }).errors).toEqual([expect.objectContaining({ loc: ['manufacturer'], type: 'string_nul' })]);
     expect(read({ device_id: 'd1', attributes: { ['k\u0000']: 1 } }).errors).toEqual([expect.objectContaining({ type: 'attribute_name' })]);
   });
+
+  it('refuses unpaired surrogates, which have no UTF-8 form, wherever text is stored', () => {
+    expect(read({ device_id: 'd1', manufacturer: 'a\ud800' }).errors).toEqual([expect.objectContaining({ loc: ['manufacturer'], type: 'string_unicode' })]);
+    expect(read({ device_id: 'd\udc00' }).errors).toEqual([expect.objectContaining({ loc: ['device_id'] })]);
+    expect(read({ device_id: 'd1', tags: ['ok', 't\ud800'] }).errors).toEqual([expect.objectContaining({ loc: ['tags', 1] })]);
+    expect(read({ device_id: 'd1', attributes: { ['k\ud800']: 1, v: 'x\udfff' } }).errors.map((e) => e.type)).toEqual(['attribute_name', 'attribute_value']);
+    // A well-formed pair is fine.
+    expect(read({ device_id: 'd1', manufacturer: 'emoji \ud83d\ude00' }).errors).toEqual([]);
+  });
 });
 
 describe('readDeviceCollections', () => {

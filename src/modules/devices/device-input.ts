@@ -1,4 +1,5 @@
 import type { FieldError } from '../../common/errors/domain-error';
+import { isStorableText, storableTextProblem } from '../../common/text/storable-text';
 
 /**
  * The rules for a device's registration fields, written once and used by `POST /devices`,
@@ -50,6 +51,11 @@ export interface DeviceCollections {
 /** Control characters cannot be typed into a path or told apart in a list; PostgreSQL cannot store U+0000. */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
+/** A name without control characters that the database can store (see `storableTextProblem`). */
+function isPlainName(value: string): boolean {
+  return !CONTROL_CHARACTERS.test(value) && isStorableText(value);
+}
+
 /**
  * Reads one registration. Problems are appended to `errors` with a `loc` relative to the object
  * (`["attributes", "color"]`); the result is null when there was any.
@@ -94,7 +100,7 @@ export function readDeviceCollections(value: unknown, errors: FieldError[]): Dev
 
 /** True for a string usable as a device id (also the rule for the `{device_id}` path parameter). */
 export function isDeviceId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= DEVICE_LIMITS.deviceIdMaxLength && !CONTROL_CHARACTERS.test(value);
+  return typeof value === 'string' && value.length > 0 && value.length <= DEVICE_LIMITS.deviceIdMaxLength && isPlainName(value);
 }
 
 /** One line for an import's `failed` entry: every problem, `field: message`. */
@@ -110,7 +116,7 @@ function readDeviceId(value: unknown, errors: FieldError[]): string | null {
   if (!isDeviceId(value)) {
     errors.push({
       loc: ['device_id'],
-      msg: `device_id must be a string of 1 to ${DEVICE_LIMITS.deviceIdMaxLength} characters without control characters`,
+      msg: `device_id must be a string of 1 to ${DEVICE_LIMITS.deviceIdMaxLength} characters without control characters or unpaired surrogates`,
       type: 'device_id',
     });
     return null;
@@ -124,10 +130,10 @@ function readText(value: unknown, field: string, maxLength: number, errors: Fiel
     errors.push({ loc: [field], msg: `${field} must be a string`, type: 'string_type' });
   } else if (value.length === 0 || value.length > maxLength) {
     errors.push({ loc: [field], msg: `${field} must be 1 to ${maxLength} characters`, type: 'string_length' });
-  } else if (value.includes('\u0000')) {
-    errors.push({ loc: [field], msg: 'Text must not contain NUL (U+0000) characters', type: 'string_nul' });
   } else {
-    return value;
+    const problem = storableTextProblem(value);
+    if (problem === null) return value;
+    errors.push({ loc: [field], ...problem });
   }
   return null;
 }
@@ -146,10 +152,10 @@ function readList(value: unknown, field: 'groups' | 'tags', errors: FieldError[]
   let valid = true;
   for (let index = 0; index < value.length; index += 1) {
     const item: unknown = value[index];
-    if (typeof item !== 'string' || item.length === 0 || item.length > DEVICE_LIMITS.listItemMaxLength || CONTROL_CHARACTERS.test(item)) {
+    if (typeof item !== 'string' || item.length === 0 || item.length > DEVICE_LIMITS.listItemMaxLength || !isPlainName(item)) {
       errors.push({
         loc: [field, index],
-        msg: `Each item of ${field} must be a string of 1 to ${DEVICE_LIMITS.listItemMaxLength} characters without control characters`,
+        msg: `Each item of ${field} must be a string of 1 to ${DEVICE_LIMITS.listItemMaxLength} characters without control characters or unpaired surrogates`,
         type: 'list_item',
       });
       valid = false;
@@ -172,10 +178,10 @@ function readAttributes(value: unknown, errors: FieldError[]): DeviceAttributes 
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     keys += 1;
-    if (key.length === 0 || key.length > DEVICE_LIMITS.attributeKeyMaxLength || key.includes('\u0000')) {
+    if (key.length === 0 || key.length > DEVICE_LIMITS.attributeKeyMaxLength || !isStorableText(key)) {
       errors.push({
         loc: ['attributes', key],
-        msg: `Attribute names must be 1 to ${DEVICE_LIMITS.attributeKeyMaxLength} characters without NUL`,
+        msg: `Attribute names must be 1 to ${DEVICE_LIMITS.attributeKeyMaxLength} characters of storable text (no NUL, no unpaired surrogate)`,
         type: 'attribute_name',
       });
       valid = false;
@@ -185,7 +191,7 @@ function readAttributes(value: unknown, errors: FieldError[]): DeviceAttributes 
     const ok =
       typeof item === 'boolean' ||
       (typeof item === 'number' && Number.isFinite(item)) ||
-      (typeof item === 'string' && item.length <= DEVICE_LIMITS.attributeValueMaxLength && !item.includes('\u0000'));
+      (typeof item === 'string' && item.length <= DEVICE_LIMITS.attributeValueMaxLength && isStorableText(item));
     if (!ok) {
       errors.push({
         loc: ['attributes', key],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from '../../common/text/storable-text';
 import { DEVICE_REPORT_LIMITS } from '../updates/domain/device-report';
 import { DEVICE_REPORTED_STATUSES } from '../updates/domain/update-state';
 
@@ -6,14 +7,17 @@ import { DEVICE_REPORTED_STATUSES } from '../updates/domain/update-state';
  * A status report published by a device: the body of the HTTP status report plus `update_id`.
  * Unknown keys are ignored, as in the HTTP API; `null` counts as absent.
  */
+/** Text the database can store (see `storableTextProblem`); other text makes the report invalid, not a failed batch. */
+const storableText = z.string().refine(isStorableText, 'must be valid Unicode without NUL (U+0000)');
+
 const reportSchema = z.object({
   update_id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),
   status: z.enum(DEVICE_REPORTED_STATUSES),
   progress_percentage: z.number().min(0).max(100).nullish(),
-  error_code: z.string().min(1).max(DEVICE_REPORT_LIMITS.errorCodeMaxLength).nullish(),
-  error_message: z.string().max(DEVICE_REPORT_LIMITS.errorMessageMaxLength).nullish(),
+  error_code: storableText.min(1).max(DEVICE_REPORT_LIMITS.errorCodeMaxLength).nullish(),
+  error_message: storableText.max(DEVICE_REPORT_LIMITS.errorMessageMaxLength).nullish(),
   bytes_downloaded: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
-  firmware_version: z.string().min(1).max(DEVICE_REPORT_LIMITS.firmwareVersionMaxLength).nullish(),
+  firmware_version: storableText.min(1).max(DEVICE_REPORT_LIMITS.firmwareVersionMaxLength).nullish(),
 });
 
 export interface DeviceReport {
