@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TransactionClient } from '../../database/prisma.service';
 import { inSequentialChunks } from '../../database/sequential-chunks';
-import type { Prisma } from '../../generated/prisma/client';
 import type { DeviceCommandRequest, DeviceCommandSink } from './device-command-sink';
 
 /**
@@ -17,13 +15,21 @@ export class DeviceCommandsWriter implements DeviceCommandSink {
     await this.enqueueMany(tx, [request]);
   }
 
+  /**
+   * Writes the commands in their order (their `sequence` follows it), 500 per statement. Raw
+   * rather than `createMany`: Prisma's query compiler took about 50 ms of CPU per 500 rows.
+   */
   async enqueueMany(tx: TransactionClient, requests: DeviceCommandRequest[]): Promise<void> {
-    const data = requests.map((request) => ({
-      id: randomUUID(),
-      organizationId: request.organizationId,
-      deviceId: request.deviceId,
-      payload: request.command as Prisma.InputJsonValue,
-    }));
-    await inSequentialChunks(data, async (chunk) => [await tx.deviceCommand.createMany({ data: chunk })]);
+    await inSequentialChunks(requests, async (chunk) => {
+      const rows = JSON.stringify(chunk.map((request) => ({ organization_id: request.organizationId, device_id: request.deviceId, payload: request.command })));
+      return [
+        await tx.$executeRaw`
+          INSERT INTO ota.device_commands (id, organization_id, device_id, payload)
+          SELECT gen_random_uuid(), c.organization_id, c.device_id, c.payload
+            FROM ROWS FROM (json_to_recordset(${rows}::json) AS (organization_id text, device_id text, payload jsonb))
+                 WITH ORDINALITY AS c(organization_id, device_id, payload, position)
+           ORDER BY c.position`,
+      ];
+    });
   }
 }

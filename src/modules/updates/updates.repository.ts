@@ -34,6 +34,33 @@ export interface CheckInUpdateRow {
   signingKeyId: string | null;
 }
 
+/** A new update as the service builds it; the database fills in the rest (counters, created_at). */
+export interface NewDeviceUpdate {
+  organizationId: string;
+  updateId: string;
+  deviceId: string;
+  kind: 'update' | 'rollback';
+  firmwareId: string;
+  fromVersion: string | null;
+  toVersion: string;
+  status: string;
+  currentPhase: string;
+  priority: string;
+  progressPercentage: number;
+  maxRetries: number;
+  timeoutMinutes: number;
+  maintenanceWindow: Record<string, unknown> | null;
+  preUpdateCommands: string[];
+  postUpdateCommands: string[];
+  force: boolean;
+  downloadSize: bigint;
+  createdBy: string;
+  scheduledAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  timeoutAt: Date | null;
+}
+
 export interface DeviceKey {
   organizationId: string;
   deviceId: string;
@@ -155,16 +182,28 @@ export class UpdatesRepository {
       SELECT status, count(*)::int AS count FROM ota.device_updates WHERE status IN (${RELEASED}) GROUP BY status`;
   }
 
-  insert(data: Prisma.DeviceUpdateUncheckedCreateInput, tx: TransactionClient): Promise<DeviceUpdate> {
-    return tx.deviceUpdate.create({ data });
-  }
-
   /**
-   * Inserts in one statement; a row that would give a device a second unfinished update (a race
-   * with another request) is skipped, not an error, and simply missing from the answer.
+   * Inserts the updates, 500 per statement (`ROWS_PER_STATEMENT`); a row that would give a device
+   * a second unfinished update (a race with another request) is skipped, not an error, and simply
+   * missing from the answer. Raw rather than `createManyAndReturn`: Prisma's query compiler took
+   * about 150 ms of CPU per 500 rows, most of a bulk request of 10 000 devices.
    */
-  insertMany(data: Prisma.DeviceUpdateCreateManyInput[], tx: TransactionClient): Promise<DeviceUpdate[]> {
-    return inSequentialChunks(data, (chunk) => tx.deviceUpdate.createManyAndReturn({ data: chunk, skipDuplicates: true }));
+  insertMany(rows: NewDeviceUpdate[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+    return inSequentialChunks(rows, (chunk) => tx.$queryRaw<DeviceUpdate[]>`
+      INSERT INTO ota.device_updates AS u (
+        organization_id, update_id, device_id, kind, firmware_id, from_version, to_version, status, current_phase, priority,
+        progress_percentage, max_retries, timeout_minutes, maintenance_window, pre_update_commands, post_update_commands, force,
+        download_size, created_by, scheduled_at, started_at, completed_at, timeout_at, updated_at)
+      SELECT v.organization_id, v.update_id, v.device_id, v.kind, v.firmware_id, v.from_version, v.to_version, v.status, v.current_phase,
+             v.priority, v.progress_percentage, v.max_retries, v.timeout_minutes, v.maintenance_window, v.pre_update_commands,
+             v.post_update_commands, v.force, v.download_size, v.created_by, v.scheduled_at, v.started_at, v.completed_at, v.timeout_at, now()
+        FROM json_to_recordset(${newUpdateRecords(chunk)}::json) AS v(
+               organization_id text, update_id text, device_id text, kind text, firmware_id text, from_version text, to_version text,
+               status text, current_phase text, priority text, progress_percentage int, max_retries int, timeout_minutes int,
+               maintenance_window jsonb, pre_update_commands text[], post_update_commands text[], force boolean, download_size bigint,
+               created_by text, scheduled_at timestamptz, started_at timestamptz, completed_at timestamptz, timeout_at timestamptz)
+      ON CONFLICT DO NOTHING
+      RETURNING ${DEVICE_UPDATE_COLUMNS}`);
   }
 
   update(organizationId: string, updateId: string, data: Prisma.DeviceUpdateUncheckedUpdateInput, tx: TransactionClient): Promise<DeviceUpdate> {
@@ -318,6 +357,37 @@ export class UpdatesRepository {
    RETURNING ${DEVICE_UPDATE_COLUMNS}`;
     return row ?? null;
   }
+}
+
+/** The rows of {@link UpdatesRepository.insertMany} as one JSON array of records. */
+function newUpdateRecords(rows: NewDeviceUpdate[]): string {
+  return JSON.stringify(
+    rows.map((row) => ({
+      organization_id: row.organizationId,
+      update_id: row.updateId,
+      device_id: row.deviceId,
+      kind: row.kind,
+      firmware_id: row.firmwareId,
+      from_version: row.fromVersion,
+      to_version: row.toVersion,
+      status: row.status,
+      current_phase: row.currentPhase,
+      priority: row.priority,
+      progress_percentage: row.progressPercentage,
+      max_retries: row.maxRetries,
+      timeout_minutes: row.timeoutMinutes,
+      maintenance_window: row.maintenanceWindow,
+      pre_update_commands: row.preUpdateCommands,
+      post_update_commands: row.postUpdateCommands,
+      force: row.force,
+      download_size: row.downloadSize.toString(),
+      created_by: row.createdBy,
+      scheduled_at: row.scheduledAt,
+      started_at: row.startedAt,
+      completed_at: row.completedAt,
+      timeout_at: row.timeoutAt,
+    })),
+  );
 }
 
 /** The UPDATE of {@link UpdatesRepository.reportedSteps}: every reported field, from one JSON parameter. */

@@ -33,7 +33,7 @@ import { type EventSource, timelineEvent, updateEvent, updateNotFound } from './
 import { type FinishedUpdate, UpdateFinishedHook, type UpdateFinishedListener } from './update-hooks';
 import { toUpdateDetail, toUpdateResponse } from './update.mapper';
 import { UpdateMetrics } from './update.metrics';
-import { type CheckInUpdateRow, type DeviceKey, UpdatesRepository } from './updates.repository';
+import { type CheckInUpdateRow, type DeviceKey, type NewDeviceUpdate, UpdatesRepository } from './updates.repository';
 
 export type { DeviceReport, ReportSource };
 
@@ -150,14 +150,12 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
           await this.cancelRows(tx, organizationId, active, 'operator', 'Superseded by a forced update', true);
         }
         await this.repository.clearPendingRetries(organizationId, [device.deviceId], tx);
-        const created = await this.repository.insert(this.newRow(organizationId, device, firmware, settings, options, installed, new Date()), tx);
+        const [created] = await this.repository.insertMany([this.newRow(organizationId, device, firmware, settings, options, installed, new Date())], tx);
+        // Skipped: a concurrent request gave the device an unfinished update first.
+        if (created === undefined) throw busy(device.deviceId);
         await this.afterInsert(tx, [created], 'operator');
         await options.onCreated?.(created, tx);
         return created;
-      })
-      .catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw busy(device.deviceId);
-        throw error;
       });
     return toUpdateDetail(row, firmware, await this.repository.timeline(organizationId, row.updateId));
   }
@@ -203,7 +201,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
           ready.map((device) => {
             const installed = !force && isSameVersion(device.firmwareVersion, firmware.version);
             return this.newRow(organizationId, device, firmware, request, { kind: 'update', force, createdBy: principal.id }, installed, now);
-          }) as Prisma.DeviceUpdateCreateManyInput[],
+          }),
           tx,
         );
         await this.afterInsert(tx, rows, 'operator');
@@ -507,7 +505,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
     options: ReleaseOptions,
     installed: boolean,
     now: Date,
-  ): Prisma.DeviceUpdateUncheckedCreateInput {
+  ): NewDeviceUpdate {
     const timeoutMinutes = settings.timeout_minutes ?? 60;
     return {
       organizationId,
@@ -523,7 +521,7 @@ export class UpdatesService implements OnModuleInit, OnModuleDestroy {
       progressPercentage: installed ? 100 : 0,
       maxRetries: settings.max_retries ?? 3,
       timeoutMinutes,
-      maintenanceWindow: (settings.maintenance_window ?? undefined) as Prisma.InputJsonValue | undefined,
+      maintenanceWindow: settings.maintenance_window ?? null,
       preUpdateCommands: settings.pre_update_commands ?? [],
       postUpdateCommands: settings.post_update_commands ?? [],
       force: options.force,
