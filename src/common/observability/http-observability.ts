@@ -20,18 +20,22 @@ export function registerHttpObservability(fastify: FastifyInstance, metrics: Met
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const seconds = reply.elapsedTime / 1000;
     metrics.observeHttpRequest(request.method, route, reply.statusCode, seconds);
-    // The root logger exists once the logging module is configured, before any request.
-    PinoLogger.root.info(
-      {
-        request_id: request.id,
-        method: request.method,
-        route,
-        url: request.url,
-        status: reply.statusCode,
-        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request completed',
-    );
+    // The root logger exists once the logging module is configured, before any request. Checked
+    // first so that a service logging above `info` builds no line object per request.
+    const logger = PinoLogger.root;
+    if (logger.isLevelEnabled('info')) {
+      logger.info(
+        {
+          request_id: request.id,
+          method: request.method,
+          route,
+          url: request.url,
+          status: reply.statusCode,
+          duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+        },
+        'request completed',
+      );
+    }
     done();
   });
 }
