@@ -1,8 +1,9 @@
 /**
- * Rows per multi-row statement written through Prisma in a transaction. Past its bind-parameter
- * limit (32 766) Prisma splits a `createMany` itself and sends the parts at once on the
- * transaction's single connection, which pg deprecates (and pg 9 refuses); chunks of this size
- * stay under the limit for tables of up to 60 columns, so each chunk is one statement, in turn.
+ * Rows per multi-row statement written in a transaction. Past its bind-parameter limit (32 766)
+ * Prisma splits a `createMany` itself and sends the parts at once on the transaction's single
+ * connection, which pg deprecates (and pg 9 refuses); chunks of this size stay under the limit for
+ * tables of up to 60 columns, so each chunk is one statement, in turn. Raw inserts from one JSON
+ * parameter have no such limit and use it to keep each statement's size bounded.
  */
 export const ROWS_PER_STATEMENT = 500;
 

@@ -1,4 +1,5 @@
 import type { Role } from '../../config';
+import { isPlainName } from '../text/storable-text';
 
 /** Who is calling, however they proved it. Attached to the request by the global guard. */
 export interface Principal {
@@ -26,7 +27,7 @@ export const PRINCIPAL_ID_MAX_LENGTH = 255;
  * characters (PostgreSQL text cannot even hold U+0000) and no unpaired surrogate (no UTF-8 form).
  */
 export function isIdentifier(value: unknown, maxLength: number): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(value) && value.isWellFormed();
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && isPlainName(value);
 }
 
 /** Each role and the roles it includes: admin can do what an operator can, and so on. */

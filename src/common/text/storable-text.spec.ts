@@ -1,4 +1,4 @@
-import { isStorableText, storableTextProblem } from './storable-text';
+import { isPlainName, isStorableText, storableTextProblem } from './storable-text';
 
 describe('storableTextProblem', () => {
   it('accepts any well-formed text, surrogate pairs included', () => {
@@ -15,5 +15,12 @@ describe('storableTextProblem', () => {
     expect(isStorableText('ok')).toBe(true);
     expect(isStorableText('\ud800')).toBe(false);
     expect(isStorableText('\u0000')).toBe(false);
+  });
+});
+
+describe('isPlainName', () => {
+  it('refuses control characters and unstorable text, accepts the rest', () => {
+    for (const name of ['sf-000123', 'ünï cödé', 'emoji \ud83d\ude00']) expect(isPlainName(name)).toBe(true);
+    for (const name of ['tab\there', 'nul\u0000', 'del\u007f', 'half \ud800']) expect(isPlainName(name)).toBe(false);
   });
 });

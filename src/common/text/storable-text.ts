@@ -19,3 +19,11 @@ export function storableTextProblem(value: string): TextProblem | null {
 export function isStorableText(value: string): boolean {
   return storableTextProblem(value) === null;
 }
+
+/** Control characters cannot be typed into a path or told apart in a list (U+0000 is one of them). */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** Text fit for an id or a name: no control characters, and storable (see {@link storableTextProblem}). */
+export function isPlainName(value: string): boolean {
+  return !CONTROL_CHARACTERS.test(value) && value.isWellFormed();
+}

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../common/errors/domain-error';
-import { isStorableText, storableTextProblem } from '../../common/text/storable-text';
+import { isPlainName, isStorableText, storableTextProblem } from '../../common/text/storable-text';
 
 /**
  * The rules for a device's registration fields, written once and used by `POST /devices`,
@@ -46,14 +46,6 @@ export interface DeviceCollections {
   groups: string[] | null;
   tags: string[] | null;
   attributes: DeviceAttributes | null;
-}
-
-/** Control characters cannot be typed into a path or told apart in a list; PostgreSQL cannot store U+0000. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-/** A name without control characters that the database can store (see `storableTextProblem`). */
-function isPlainName(value: string): boolean {
-  return !CONTROL_CHARACTERS.test(value) && isStorableText(value);
 }
 
 /**
