@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import semver from 'semver';
 import type { PrismaService } from '../../src/database/prisma.service';
 import { Prisma, PrismaClient } from '../../src/generated/prisma/client';
+import { incompatibility, isSameVersion } from '../../src/modules/firmware/compatibility';
 import { resolveTarget } from '../../src/modules/targeting/target-resolution';
 import type { TargetFirmware, TargetSpec } from '../../src/modules/targeting/target-spec';
 import { TargetsRepository } from '../../src/modules/targeting/targets.repository';
@@ -209,6 +210,27 @@ describe('target selection in SQL', () => {
       for (const id of result.onTarget) expect(result.selected).not.toContain(id);
       const compatibleRows = fleet.filter((row) => row.device_model === 'SF-2024-Pro');
       expect(result.counts).toEqual({ matched: fleet.length, compatible: compatibleRows.length, alreadyOnTargetVersion: 3, selected: compatibleRows.length - 3 });
+    });
+
+    it.each([
+      [null, null], ['', null], ['   ', '  '], ['n/a', null], [null, 'n/a'], ['1.2', ''], ['2', '2'], ['v2.5', '3.0.0'], ['', '1.5'], ['rev3', null],
+    ])('selects exactly the devices a single update accepts (incompatibility), with bounds %p..%p', async (min, max) => {
+      const fw = firmware({ version: '9.9.9', min_hardware_version: min, max_hardware_version: max });
+      const accepted = fleet
+        .filter((row) => incompatibility({ deviceModel: row.device_model, hardwareVersion: row.hardware_version }, fw) === null)
+        .map((row) => row.device_id)
+        .sort();
+      expect((await sets(fw)).compatible).toEqual(accepted);
+    });
+
+    it('counts a device on the target version exactly when isSameVersion says so', async () => {
+      for (const version of ['2.0.0', 'v2.0.0', '2.0.0-rc.1', 'nightly', 'Nightly']) {
+        const expected = fleet
+          .filter((row) => row.device_model === 'SF-2024-Pro' && isSameVersion(row.firmware_version, version))
+          .map((row) => row.device_id)
+          .sort();
+        expect((await sets(firmware({ version }))).onTarget).toEqual(expected);
+      }
     });
 
     it('matches a firmware version that is not semver by its text only', async () => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type FieldError, ValidationError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
-import { firmwareVersionKey, hardwareVersionKey } from '../../common/versions/version-key';
+import { firmwareVersionKey } from '../../common/versions/version-key';
+import { hardwareBounds } from '../firmware/compatibility';
 import { Prisma } from '../../generated/prisma/client';
 import { filterConditions, TARGET_FILTERS_LOC } from './target-filters';
 import { type ResolvedTarget, SAMPLE_BUCKETS, type TargetFirmware, type TargetSpec } from './target-spec';
@@ -76,25 +77,27 @@ function targetCondition(spec: TargetSpec): Prisma.Sql {
 }
 
 /**
- * The firmware's model, and its hardware range compared by `hardwareVersionKey`. A device whose
- * hardware version has no key is outside any bound. A bound that itself has no key ("n/a")
- * cannot be checked, so no device is compatible: installing on unknown hardware is the one
- * outcome a bound exists to prevent. Blank bounds are no bound.
+ * The firmware's model and hardware bounds, by the rules of `incompatibility` (firmware/compatibility.ts):
+ * a blank bound is no bound; a device whose hardware version has no key is outside any bound; a
+ * bound that itself has no key ("n/a") admits no device.
  */
 function compatibilityCondition(firmware: TargetFirmware): Prisma.Sql {
   const conditions = [Prisma.sql`d.device_model = ${firmware.device_model}`];
-  for (const [bound, operator] of [
-    [firmware.min_hardware_version, '>='],
-    [firmware.max_hardware_version, '<='],
+  const { min, max } = hardwareBounds(firmware);
+  for (const [limit, operator] of [
+    [min, '>='],
+    [max, '<='],
   ] as const) {
-    if (bound === null || bound.trim() === '') continue;
-    const key = hardwareVersionKey(bound);
-    conditions.push(key ? Prisma.sql`d.hardware_version_key ${Prisma.raw(operator)} ${key}` : Prisma.sql`FALSE`);
+    if (limit === null) continue;
+    conditions.push(limit.key ? Prisma.sql`d.hardware_version_key ${Prisma.raw(operator)} ${limit.key}` : Prisma.sql`FALSE`);
   }
   return Prisma.sql`(${Prisma.join(conditions, ' AND ')})`;
 }
 
-/** Same text, or the same semver precedence ("v2.1.0" is 2.1.0). Never null, so it can be negated. */
+/**
+ * `isSameVersion` (firmware/compatibility.ts) in SQL: the same semver precedence ("v2.1.0" is
+ * 2.1.0), or the same text. Never null, so it can be negated.
+ */
 function onVersionCondition(version: string): Prisma.Sql {
   const key = firmwareVersionKey(version);
   const same = key

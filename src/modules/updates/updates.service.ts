@@ -15,7 +15,7 @@ import { OutboxService } from '../events/outbox.service';
 import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
 import { FirmwareService } from '../firmware/firmware.service';
 import { DEVICE_COMMAND_SINK, type DeviceCommandRequest, type DeviceCommandSink } from './device-command-sink';
-import { incompatibility, isSameVersion } from './domain/compatibility';
+import { incompatibility, isSameVersion } from '../firmware/compatibility';
 import type { DeviceReport } from './domain/device-report';
 import { canCancel, canRetry, retryDelayMs, type UpdateStatus } from './domain/update-state';
 import type {

@@ -1,4 +1,4 @@
-import { isSameVersion } from './compatibility';
+import { isSameVersion } from '../../firmware/compatibility';
 import { canRetry, type DeviceReportedStatus, isTerminal, judgeDeviceReport, retryDelayMs, type UpdateStatus } from './update-state';
 
 /** A device's report on one of its updates (HTTP body or MQTT payload). */

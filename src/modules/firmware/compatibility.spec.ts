@@ -19,6 +19,15 @@ describe('incompatibility', () => {
     else expect(result).toMatch(expected);
   });
 
+  it.each(['', '   '])('reads a blank bound %p as no bound', (blank) => {
+    expect(incompatibility({ deviceModel: 'M1', hardwareVersion: null }, { device_model: 'M1', min_hardware_version: blank, max_hardware_version: blank })).toBeNull();
+    expect(incompatibility({ deviceModel: 'M1', hardwareVersion: '0.1' }, { device_model: 'M1', min_hardware_version: blank, max_hardware_version: '1' })).toBeNull();
+  });
+
+  it('admits hardware equal to both bounds', () => {
+    expect(incompatibility({ deviceModel: 'M1', hardwareVersion: '2.0.0' }, { device_model: 'M1', min_hardware_version: '2', max_hardware_version: 'v2' })).toBeNull();
+  });
+
   it('admits any hardware when the firmware has no bounds, and nothing under an unreadable bound', () => {
     expect(incompatibility({ deviceModel: 'M1', hardwareVersion: null }, { device_model: 'M1', min_hardware_version: null, max_hardware_version: null })).toBeNull();
     expect(incompatibility({ deviceModel: 'M1', hardwareVersion: '1.0' }, { device_model: 'M1', min_hardware_version: 'n/a', max_hardware_version: null })).not.toBeNull();
