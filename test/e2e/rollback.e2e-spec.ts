@@ -1,7 +1,7 @@
 import { createDevice, deviceUrl } from '../utils/device-factory';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { createFirmware, createUpdate, deviceCommands, outboxEvents, sql, updateRow, updatesService, updateUrl } from '../utils/update-factory';
+import { createFirmware, createUpdate, deviceCommands, outboxEvents, sql, updateRow, deviceReports, updateUrl } from '../utils/update-factory';
 
 const ORG = 'org-rollback';
 
@@ -26,7 +26,7 @@ describe('device rollback', () => {
     const current = await createFirmware(t, operator);
     const next = await createFirmware(t, operator);
     const device = await createDevice(t, operator, { firmware_version: old.version });
-    const service = updatesService(t);
+    const service = deviceReports(t);
 
     // The device is updated to `current`, then an update to `next` is in flight.
     const upgrade = await createUpdate(t, operator, device.device_id, { firmware_id: current.firmware_id });

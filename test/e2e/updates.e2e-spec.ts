@@ -12,7 +12,7 @@ import {
   sql,
   timelineRows,
   updateRow,
-  updatesService,
+  deviceReports,
   updateUrl,
 } from '../utils/update-factory';
 
@@ -276,7 +276,7 @@ describe('device updates (operator API)', () => {
 
   it('history: newest first with counts from all updates', async () => {
     const { device, firmware } = await deviceAndFirmware(t, operator);
-    const service = updatesService(t);
+    const service = deviceReports(t);
     const first = await createUpdate(t, operator, device.device_id, { firmware_id: firmware.firmware_id, max_retries: 0 });
     await service.applyDeviceReport('org-u', device.device_id, first.update_id, { status: 'failed', error_code: 'E_FLASH' }, 'device');
     const second = await createUpdate(t, operator, device.device_id, { firmware_id: firmware.firmware_id });
@@ -300,7 +300,7 @@ describe('device updates (operator API)', () => {
   it('cancel: an unfinished update, then 409 once terminal', async () => {
     const { device, firmware } = await deviceAndFirmware(t, operator);
     const update = await createUpdate(t, operator, device.device_id, { firmware_id: firmware.firmware_id });
-    await updatesService(t).applyDeviceReport('org-u', device.device_id, update.update_id, { status: 'downloading', progress_percentage: 10 }, 'device');
+    await deviceReports(t).applyDeviceReport('org-u', device.device_id, update.update_id, { status: 'downloading', progress_percentage: 10 }, 'device');
     const res = await t.request({ method: 'POST', url: updateUrl(update.update_id, '/cancel'), headers: operator });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'cancelled' });
@@ -322,7 +322,7 @@ describe('device updates (operator API)', () => {
     expect(notFailed.statusCode).toBe(409);
     expect(notFailed.json().code).toBe('update/invalid_transition');
 
-    const service = updatesService(t);
+    const service = deviceReports(t);
     await service.applyDeviceReport('org-u', device.device_id, update.update_id, { status: 'failed', error_code: 'E_DISK', error_message: 'disk full' }, 'device');
     const failed = await updateRow(t, update.update_id);
     expect(failed).toMatchObject({ status: 'failed', error_code: 'E_DISK' });
@@ -353,7 +353,7 @@ describe('device updates (operator API)', () => {
     expect(bulk.statusCode).toBe(404);
     const history = await t.request({ method: 'GET', url: deviceUrl(device.device_id, '/updates'), headers: otherOrg });
     expect(history.json().total_updates).toBe(0);
-    await expect(updatesService(t).applyDeviceReport('org-u-other', device.device_id, update.update_id, { status: 'downloading' }, 'device')).rejects.toMatchObject({
+    await expect(deviceReports(t).applyDeviceReport('org-u-other', device.device_id, update.update_id, { status: 'downloading' }, 'device')).rejects.toMatchObject({
       code: 'update/not_found',
     });
   });

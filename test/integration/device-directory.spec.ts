@@ -313,7 +313,7 @@ describe('remote device directory', () => {
     });
 
     it('reports the registry mode when no device service is configured', async () => {
-      const indicator = new DeviceDirectoryHealthIndicator(new RegistryDeviceDirectory({ findById: () => Promise.resolve(null) }));
+      const indicator = new DeviceDirectoryHealthIndicator(new RegistryDeviceDirectory({ findById: () => Promise.resolve(null), findManyByIds: () => Promise.resolve([]) }));
       await expect(indicator.check()).resolves.toEqual({ status: 'up', mode: 'registry' });
     });
   });

@@ -1,20 +1,20 @@
-import type { UpdatesService } from '../../src/modules/updates/updates.service';
+import type { DeviceReportsService } from '../../src/modules/updates/device-reports.service';
 import { deviceRows } from '../utils/device-factory';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { createUpdate, deviceAndFirmware, outboxEvents, sql, timelineRows, updateRow, updatesService } from '../utils/update-factory';
+import { createUpdate, deviceAndFirmware, outboxEvents, sql, timelineRows, updateRow, deviceReports } from '../utils/update-factory';
 
 const ORG = 'org-reports';
 
-describe('UpdatesService.applyDeviceReport', () => {
+describe('DeviceReportsService.applyDeviceReport', () => {
   let t: TestApp;
   let operator: Record<string, string>;
-  let service: UpdatesService;
+  let service: DeviceReportsService;
 
   beforeAll(async () => {
     t = await createTestApp({ env: { UPDATE_RETRY_BASE_DELAY_MS: '60000' } });
     operator = bearer(await hs256Token({ sub: 'op-1', organization_id: ORG, role: 'operator' }));
-    service = updatesService(t);
+    service = deviceReports(t);
   });
   afterAll(() => t.close());
 

@@ -1,12 +1,12 @@
 import { Client } from 'pg';
 import { PrismaService } from '../../src/database/prisma.service';
 import { Prisma } from '../../src/generated/prisma/client';
-import type { DeviceReport } from '../../src/modules/updates/updates.service';
+import type { DeviceReport } from '../../src/modules/updates/device-reports.service';
 import { UpdatesRepository } from '../../src/modules/updates/updates.repository';
 import { createDevice, deviceRows } from '../utils/device-factory';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { BULK_UPDATE_URL, createFirmware, outboxEvents, sql, timelineRows, updateRow, updatesService } from '../utils/update-factory';
+import { BULK_UPDATE_URL, createFirmware, outboxEvents, sql, timelineRows, updateRow, deviceReports } from '../utils/update-factory';
 
 const ORG = 'org-batching';
 
@@ -19,7 +19,7 @@ interface Target {
 }
 
 /**
- * Device reports are applied in batches (UpdatesService.applyDeviceReport): concurrent reports
+ * Device reports are applied in batches (DeviceReportsService.applyDeviceReport): concurrent reports
  * share one transaction, each caller still gets its own answer or error, and two service
  * instances on one database behave as one.
  */
@@ -52,7 +52,7 @@ describe('batched device reports', () => {
   }
 
   function report(app: TestApp, target: Target, status: DeviceReport['status'], extra: Omit<DeviceReport, 'status'> = {}) {
-    return updatesService(app).applyDeviceReport(ORG, target.deviceId, target.updateId, { status, ...extra }, 'device');
+    return deviceReports(app).applyDeviceReport(ORG, target.deviceId, target.updateId, { status, ...extra }, 'device');
   }
 
   /** Counts the batches an instance applies (one lock statement each). */

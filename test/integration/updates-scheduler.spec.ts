@@ -1,6 +1,6 @@
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { createUpdate, deviceAndFirmware, deviceCommands, outboxEvents, sql, timelineRows, updateRow, updatesService } from '../utils/update-factory';
+import { createUpdate, deviceAndFirmware, deviceCommands, outboxEvents, sql, timelineRows, updateRow, deviceReports, updateTimeouts } from '../utils/update-factory';
 
 const ORG = 'org-scheduler';
 
@@ -33,10 +33,10 @@ describe('update timeouts and automatic retries', () => {
 
   it('timeout → failed TIMEOUT → retry released → completed', async () => {
     const { device, firmware, update } = await released({ max_retries: 2 });
-    const service = updatesService(t);
-    await service.applyDeviceReport(ORG, device.device_id, update.update_id, { status: 'downloading' }, 'device');
+    const timeouts = updateTimeouts(t);
+    await deviceReports(t).applyDeviceReport(ORG, device.device_id, update.update_id, { status: 'downloading' }, 'device');
     await expire(update.update_id);
-    expect(await service.failTimedOut()).toBeGreaterThanOrEqual(1);
+    expect(await timeouts.failTimedOut()).toBeGreaterThanOrEqual(1);
     const failed = await updateRow(t, update.update_id);
     expect(failed).toMatchObject({ status: 'failed', error_code: 'TIMEOUT', retry_count: 0 });
     expect(failed.next_retry_at).not.toBeNull();
@@ -47,42 +47,42 @@ describe('update timeouts and automatic retries', () => {
     ]);
 
     // Not due yet: nothing happens.
-    await service.releaseDueRetries();
+    await timeouts.releaseDueRetries();
     expect((await updateRow(t, update.update_id)).status).toBe('failed');
 
     await retryDueNow(update.update_id);
-    expect(await service.releaseDueRetries()).toBeGreaterThanOrEqual(1);
+    expect(await timeouts.releaseDueRetries()).toBeGreaterThanOrEqual(1);
     const again = await updateRow(t, update.update_id);
     expect(again).toMatchObject({ status: 'scheduled', retry_count: 1, error_code: null, next_retry_at: null, started_at: null });
     expect((again.timeout_at as Date).getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
     expect((await deviceCommands(t, device.device_id)).map((command) => command.payload.type)).toEqual(['update_available', 'update_available']);
     expect((await timelineRows(t, update.update_id)).at(-1)).toMatchObject({ status: 'scheduled', source: 'scheduler' });
 
-    const done = await service.applyDeviceReport(ORG, device.device_id, update.update_id, { status: 'completed', firmware_version: firmware.version }, 'device');
+    const done = await deviceReports(t).applyDeviceReport(ORG, device.device_id, update.update_id, { status: 'completed', firmware_version: firmware.version }, 'device');
     expect(done).toMatchObject({ status: 'completed', retry_count: 1 });
   });
 
   it('stops retrying at max_retries', async () => {
     const { update } = await released({ max_retries: 1 });
-    const service = updatesService(t);
+    const timeouts = updateTimeouts(t);
     await expire(update.update_id);
-    await service.failTimedOut();
+    await timeouts.failTimedOut();
     await retryDueNow(update.update_id);
-    await service.releaseDueRetries();
+    await timeouts.releaseDueRetries();
     await expire(update.update_id);
-    await service.failTimedOut();
+    await timeouts.failTimedOut();
     const last = await updateRow(t, update.update_id);
     expect(last).toMatchObject({ status: 'failed', error_code: 'TIMEOUT', retry_count: 1, next_retry_at: null });
   });
 
   it('does not re-release a failed update when the device got another one meanwhile', async () => {
     const { device, firmware, update } = await released({ max_retries: 3 });
-    const service = updatesService(t);
-    await service.applyDeviceReport(ORG, device.device_id, update.update_id, { status: 'failed' }, 'device');
+    const timeouts = updateTimeouts(t);
+    await deviceReports(t).applyDeviceReport(ORG, device.device_id, update.update_id, { status: 'failed' }, 'device');
     await sql(t, `UPDATE ota.device_updates SET next_retry_at = NULL WHERE update_id = $1`, [update.update_id]);
     const newer = await createUpdate(t, operator, device.device_id, { firmware_id: firmware.firmware_id });
     await sql(t, `UPDATE ota.device_updates SET next_retry_at = now() - interval '1 second' WHERE update_id = $1`, [update.update_id]);
-    await service.releaseDueRetries();
+    await timeouts.releaseDueRetries();
     expect(await updateRow(t, update.update_id)).toMatchObject({ status: 'failed', next_retry_at: null });
     expect((await updateRow(t, newer.update_id)).status).toBe('scheduled');
   });
@@ -93,12 +93,12 @@ describe('update timeouts and automatic retries', () => {
     const ids = updates.map((update) => update.update_id);
     await sql(t, `UPDATE ota.device_updates SET timeout_at = now() - interval '1 second' WHERE update_id = ANY($1)`, [ids]);
     const counts = await Promise.all([
-      updatesService(t).failTimedOut(5),
-      updatesService(second).failTimedOut(5),
-      updatesService(t).failTimedOut(5),
-      updatesService(second).failTimedOut(5),
+      updateTimeouts(t).failTimedOut(5),
+      updateTimeouts(second).failTimedOut(5),
+      updateTimeouts(t).failTimedOut(5),
+      updateTimeouts(second).failTimedOut(5),
     ]);
-    await updatesService(t).failTimedOut();
+    await updateTimeouts(t).failTimedOut();
     expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(12);
     const timeline = await sql<{ update_id: string; n: number }>(
       t,

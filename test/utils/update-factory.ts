@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { UpdatesService } from '../../src/modules/updates/updates.service';
+import { DeviceReportsService } from '../../src/modules/updates/device-reports.service';
+import { UpdateTimeoutsService } from '../../src/modules/updates/update-timeouts.service';
 import { createDevice, deviceUrl } from './device-factory';
 import { firmwareMetadata, uploadFirmware } from './firmware-factory';
 import type { TestApp } from './test-app';
@@ -56,8 +57,13 @@ export async function createUpdate(
 }
 
 /** The service the device API and the MQTT consumer call for device reports. */
-export function updatesService(t: TestApp): UpdatesService {
-  return t.app.get(UpdatesService);
+export function deviceReports(t: TestApp): DeviceReportsService {
+  return t.app.get(DeviceReportsService);
+}
+
+/** The scheduler's timeouts and automatic retries. */
+export function updateTimeouts(t: TestApp): UpdateTimeoutsService {
+  return t.app.get(UpdateTimeoutsService);
 }
 
 export interface UpdateRow {

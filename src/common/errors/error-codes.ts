@@ -59,6 +59,7 @@ export const ErrorCode = {
   UpdateTerminal: 'update/terminal',
   UpdateRetriesExhausted: 'update/retries_exhausted',
   UpdateDuplicateDevice: 'update/duplicate_device_id',
+  UpdateCampaignManaged: 'update/campaign_managed',
   RollbackVersionNotFound: 'rollback/version_not_found',
 
   // persistence

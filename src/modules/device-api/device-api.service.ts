@@ -7,7 +7,7 @@ import { DevicesService } from '../devices/devices.service';
 import { LastSeenBuffer } from '../devices/last-seen-buffer';
 import { FirmwareService } from '../firmware/firmware.service';
 import type { UpdateResponseDto } from '../updates/dto/update.dto';
-import { type DeviceReport, type ReportSource, UpdatesService } from '../updates/updates.service';
+import { type DeviceReport, DeviceReportsService, type ReportSource } from '../updates/device-reports.service';
 import type { CheckInUpdateRow } from '../updates/updates.repository';
 import { CheckInReads } from './check-in-reads';
 import { DeviceApiMetrics, type ReportTransport } from './device-api.metrics';
@@ -27,7 +27,7 @@ export class DeviceApiService {
   constructor(
     private readonly devices: DevicesService,
     private readonly lastSeen: LastSeenBuffer,
-    private readonly updates: UpdatesService,
+    private readonly reports: DeviceReportsService,
     private readonly checkInReads: CheckInReads,
     private readonly firmware: FirmwareService,
     private readonly metrics: DeviceApiMetrics,
@@ -70,7 +70,7 @@ export class DeviceApiService {
   }
 
   /**
-   * A device's report on one of its own updates (HTTP): the state machine of UpdatesService.
+   * A device's report on one of its own updates (HTTP): the state machine of DeviceReportsService.
    * Another device's update is 404, as is an unknown one.
    * @throws NotFoundError `update/not_found`; ConflictError `update/terminal`, `update/invalid_transition`.
    */
@@ -92,7 +92,7 @@ export class DeviceApiService {
   async applyReport(transport: ReportTransport, organizationId: string, deviceId: string, updateId: string, report: DeviceReport): Promise<UpdateResponseDto> {
     const source: ReportSource = transport === 'http' ? 'device' : 'mqtt';
     try {
-      const result = await this.updates.applyDeviceReport(organizationId, deviceId, updateId, report, source);
+      const result = await this.reports.applyDeviceReport(organizationId, deviceId, updateId, report, source);
       this.metrics.report(transport, 'applied');
       return result;
     } catch (error) {
@@ -134,7 +134,7 @@ export class DeviceApiService {
   }
 }
 
-/** The report as UpdatesService takes it: `null` fields are absent. */
+/** The report as DeviceReportsService takes it: `null` fields are absent. */
 export function toDeviceReport(body: DeviceStatusReportDto): DeviceReport {
   const report: DeviceReport = { status: body.status };
   if (body.progress_percentage != null) report.progress_percentage = body.progress_percentage;

@@ -29,6 +29,10 @@ export class FirmwareRepository {
     return tx.firmware.findUnique({ where: { organizationId_firmwareId: { organizationId, firmwareId } } });
   }
 
+  findManyByIds(organizationId: string, firmwareIds: string[]): Promise<Firmware[]> {
+    return this.prisma.firmware.findMany({ where: { organizationId, firmwareId: { in: firmwareIds } } });
+  }
+
   findByModelAndVersion(organizationId: string, deviceModel: string, version: string, tx: TransactionClient = this.prisma): Promise<Firmware | null> {
     return tx.firmware.findUnique({ where: { organizationId_deviceModel_version: { organizationId, deviceModel, version } } });
   }

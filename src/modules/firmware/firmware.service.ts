@@ -60,6 +60,15 @@ export class FirmwareService implements OnModuleInit {
     return this.toResponse(await this.require(organizationId, firmwareId));
   }
 
+  /** These firmware by id, in one read; an id the organization does not have (deleted since) maps to null. */
+  async findMany(organizationId: string, firmwareIds: readonly string[]): Promise<Map<string, FirmwareResponseDto | null>> {
+    const distinct = [...new Set(firmwareIds)];
+    const found = new Map<string, FirmwareResponseDto | null>(distinct.map((id) => [id, null]));
+    if (distinct.length === 0) return found;
+    for (const row of await this.repository.findManyByIds(organizationId, distinct)) found.set(row.firmwareId, this.toResponse(row));
+    return found;
+  }
+
   /** The firmware of `deviceModel` with exactly this `version`, or null (rollback targets). */
   async findByModelAndVersion(organizationId: string, deviceModel: string, version: string): Promise<FirmwareResponseDto | null> {
     const row = await this.repository.findByModelAndVersion(organizationId, deviceModel, version);

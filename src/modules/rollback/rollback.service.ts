@@ -7,7 +7,7 @@ import type { TransactionClient } from '../../database/prisma.service';
 import type { RollbackLog } from '../../generated/prisma/client';
 import { OutboxService } from '../events/outbox.service';
 import { FirmwareService } from '../firmware/firmware.service';
-import type { FinishedUpdate } from '../updates/update-hooks';
+import type { UpdateSnapshot } from '../updates/update-hooks';
 import { UpdatesService } from '../updates/updates.service';
 import type { CreateRollbackDto, RollbackResponseDto } from './dto/rollback.dto';
 import { RollbackRepository } from './rollback.repository';
@@ -77,7 +77,7 @@ export class RollbackService {
   }
 
   /** A rollback's update completed: its log is marked and `rollback.completed` emitted, in that transaction. */
-  async onUpdateFinished(update: FinishedUpdate, tx: TransactionClient): Promise<void> {
+  async onUpdateFinished(update: UpdateSnapshot, tx: TransactionClient): Promise<void> {
     if (update.kind !== 'rollback' || update.status !== 'completed') return;
     const log = await this.repository.markCompleted(update.organizationId, update.updateId, tx);
     if (log) await this.outbox.record(tx, { type: 'rollback.completed', organizationId: update.organizationId, data: eventData(log) });

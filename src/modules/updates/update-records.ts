@@ -2,6 +2,7 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import type { DeviceUpdate } from '../../generated/prisma/client';
 import type { DomainEvent } from '../events/outbox.service';
+import type { DeviceCommandRequest } from './device-command-sink';
 import type { NewTimelineEvent } from './updates.repository';
 
 /** Who moved an update, as its timeline records it. */
@@ -36,4 +37,32 @@ export function updateEvent(type: string, row: DeviceUpdate, extra: Record<strin
 
 export function updateNotFound(updateId: string): NotFoundError {
   return new NotFoundError(ErrorCode.UpdateNotFound, `Update ${updateId} not found`);
+}
+
+/** `update_available`: the update was released (or released again) for the device. */
+export function availableCommand(row: DeviceUpdate): DeviceCommandRequest {
+  return {
+    organizationId: row.organizationId,
+    deviceId: row.deviceId,
+    command: {
+      type: 'update_available',
+      update_id: row.updateId,
+      kind: row.kind,
+      firmware_id: row.firmwareId,
+      version: row.toVersion,
+      priority: row.priority,
+      force: row.force,
+      activation: row.activation,
+      timeout_at: row.timeoutAt?.toISOString() ?? null,
+    },
+  };
+}
+
+/** `update_cancelled`: the device should stop working on the update. */
+export function cancelledCommand(row: DeviceUpdate, reason: string): DeviceCommandRequest {
+  return {
+    organizationId: row.organizationId,
+    deviceId: row.deviceId,
+    command: { type: 'update_cancelled', update_id: row.updateId, kind: row.kind, firmware_id: row.firmwareId, reason },
+  };
 }

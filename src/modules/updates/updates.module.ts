@@ -4,6 +4,9 @@ import { DevicesModule } from '../devices/devices.module';
 import { FirmwareModule } from '../firmware/firmware.module';
 import { DEVICE_COMMAND_SINK } from './device-command-sink';
 import { DeviceCommandsWriter } from './device-commands.writer';
+import { DeviceReportsService } from './device-reports.service';
+import { UpdateChanges } from './update-changes';
+import { UpdateTimeoutsService } from './update-timeouts.service';
 import { UpdateMetrics } from './update.metrics';
 import { UpdatesFirmwareUsage, UpdatesDeviceDeletion } from './update-usage';
 import { DeviceUpdatesController, UpdatesController } from './updates.controller';
@@ -12,16 +15,20 @@ import { UpdatesScheduler } from './updates.scheduler';
 import { UpdatesService } from './updates.service';
 
 /**
- * Device updates: operator requests, the device-report state machine (`UpdatesService.applyDeviceReport`,
- * used by the device API and the MQTT consumer), timeouts and automatic retries, and the device
- * commands each change causes (`DEVICE_COMMAND_SINK`, by default rows of `ota.device_commands`).
+ * Device updates: operator requests (`UpdatesService`), the device-report state machine
+ * (`DeviceReportsService`, used by the device API and the MQTT consumer), timeouts and automatic
+ * retries (`UpdateTimeoutsService`), and what each change writes besides itself (`UpdateChanges`:
+ * timeline, events, device commands through `DEVICE_COMMAND_SINK`, transition listeners).
  */
 @Module({
   imports: [DiscoveryModule, DevicesModule, FirmwareModule],
   controllers: [DeviceUpdatesController, UpdatesController],
   providers: [
     UpdatesRepository,
+    UpdateChanges,
     UpdatesService,
+    DeviceReportsService,
+    UpdateTimeoutsService,
     UpdatesScheduler,
     UpdateMetrics,
     UpdatesFirmwareUsage,
@@ -29,6 +36,6 @@ import { UpdatesService } from './updates.service';
     DeviceCommandsWriter,
     { provide: DEVICE_COMMAND_SINK, useExisting: DeviceCommandsWriter },
   ],
-  exports: [UpdatesService, DEVICE_COMMAND_SINK],
+  exports: [UpdatesService, DeviceReportsService, UpdateTimeoutsService, DEVICE_COMMAND_SINK],
 })
 export class UpdatesModule {}

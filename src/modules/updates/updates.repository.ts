@@ -24,6 +24,8 @@ export interface CheckInUpdateRow {
   retryCount: number;
   force: boolean;
   timeoutAt: Date | null;
+  /** `immediate`; blue-green: `deferred` (stage only), then `now`. */
+  activation: string;
   updateType: string;
   fileSize: bigint;
   fileName: string;
@@ -78,6 +80,19 @@ export interface LockedForReport {
   firmwareSigned: boolean;
 }
 
+export interface CampaignKey {
+  organizationId: string;
+  campaignId: string;
+}
+
+/** An update a statement changed, and the state fields it had before (the rest did not move). */
+export interface Changed {
+  before: DeviceUpdate;
+  after: DeviceUpdate;
+}
+
+type ChangedRow = DeviceUpdate & { beforeStatus: string; beforePhase: string | null; beforeErrorCode: string | null; beforeNextRetryAt: Date | null };
+
 /** Literals, not parameters, so the planner can match the partial indexes written with them. */
 const ACTIVE = Prisma.raw(ACTIVE_STATUSES.map((status) => `'${status}'`).join(', '));
 const RELEASED = Prisma.raw(RELEASED_STATUSES.map((status) => `'${status}'`).join(', '));
@@ -118,10 +133,26 @@ const DEVICE_UPDATE_COLUMNS = Prisma.raw(
     'u.timeout_at AS "timeoutAt"',
     'u.next_retry_at AS "nextRetryAt"',
     'u.progress_written_at AS "progressWrittenAt"',
+    'u.campaign_stage AS "campaignStage"',
+    'u.activation',
+    'u.not_before AS "notBefore"',
     'u.created_at AS "createdAt"',
     'u.updated_at AS "updatedAt"',
   ].join(', '),
 );
+
+/**
+ * The state fields of a changed row as they were, read from the statement's `due` CTE (which
+ * must select them): what {@link Changed} needs to report a transition.
+ */
+const BEFORE_COLUMNS = Prisma.raw(
+  'due.status AS "beforeStatus", due.current_phase AS "beforePhase", ' +
+    'due.error_code AS "beforeErrorCode", due.next_retry_at AS "beforeNextRetryAt"',
+);
+
+function changed({ beforeStatus, beforePhase, beforeErrorCode, beforeNextRetryAt, ...after }: ChangedRow): Changed {
+  return { before: { ...after, status: beforeStatus, currentPhase: beforePhase, errorCode: beforeErrorCode, nextRetryAt: beforeNextRetryAt }, after };
+}
 
 @Injectable()
 export class UpdatesRepository {
@@ -139,8 +170,17 @@ export class UpdatesRepository {
     return row ?? null;
   }
 
-  /** The unfinished updates of these devices, locked (at most one per device). */
-  async lockActiveByDevices(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+  /** The released, unfinished updates of these devices, locked (at most one per device). */
+  async lockReleasedByDevices(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+    if (deviceIds.length === 0) return [];
+    return tx.$queryRaw<DeviceUpdate[]>`
+      SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
+      WHERE u.organization_id = ${organizationId} AND u.device_id = ANY(${deviceIds}::text[]) AND u.status IN (${RELEASED})
+      FOR UPDATE`;
+  }
+
+  /** Every unfinished update of these devices, released or waiting in a campaign, locked. */
+  async lockUnfinishedByDevices(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<DeviceUpdate[]> {
     if (deviceIds.length === 0) return [];
     return tx.$queryRaw<DeviceUpdate[]>`
       SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
@@ -157,7 +197,7 @@ export class UpdatesRepository {
   async findReleasedForCheckIn(devices: readonly DeviceKey[]): Promise<(CheckInUpdateRow | null)[]> {
     const rows = await this.prisma.$queryRaw<(CheckInUpdateRow & { position: bigint })[]>`
       SELECT k.position, u.update_id AS "updateId", u.kind, u.status, u.firmware_id AS "firmwareId", u.to_version AS "toVersion",
-             u.retry_count AS "retryCount", u.force, u.timeout_at AS "timeoutAt", f.update_type AS "updateType",
+             u.retry_count AS "retryCount", u.force, u.timeout_at AS "timeoutAt", u.activation, f.update_type AS "updateType",
              f.file_size AS "fileSize", f.file_name AS "fileName", f.storage_key AS "storageKey",
              f.checksum_sha256 AS "checksumSha256", f.checksum_md5 AS "checksumMd5", f.signature, f.signing_key_id AS "signingKeyId"
         FROM ROWS FROM (json_to_recordset(${JSON.stringify(devices.map((key) => ({ organization_id: key.organizationId, device_id: key.deviceId })))}::json)
@@ -165,7 +205,7 @@ export class UpdatesRepository {
              WITH ORDINALITY AS k(organization_id, device_id, position)
         JOIN ota.device_updates u ON u.organization_id = k.organization_id AND u.device_id = k.device_id
         JOIN ota.firmware f ON f.organization_id = u.organization_id AND f.firmware_id = u.firmware_id
-       WHERE u.status IN (${ACTIVE}) AND u.status <> 'created'`;
+       WHERE u.status IN (${RELEASED})`;
     const answers = new Array<CheckInUpdateRow | null>(devices.length).fill(null);
     for (const { position, ...row } of rows) answers[Number(position) - 1] = row;
     return answers;
@@ -216,6 +256,15 @@ export class UpdatesRepository {
     return tx.deviceUpdate.updateManyAndReturn({ where: { organizationId, updateId: { in: updateIds } }, data });
   }
 
+  /** Cancels these updates (locked by the caller), 500 per statement. */
+  cancelMany(organizationId: string, updateIds: string[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+    return inSequentialChunks(updateIds, (chunk) => tx.$queryRaw<DeviceUpdate[]>`
+      UPDATE ota.device_updates u
+         SET status = 'cancelled', current_phase = 'cancelled', completed_at = now(), next_retry_at = NULL, not_before = NULL, updated_at = now()
+       WHERE u.organization_id = ${organizationId} AND u.update_id = ANY(${chunk}::char(32)[])
+   RETURNING ${DEVICE_UPDATE_COLUMNS}`);
+  }
+
   /**
    * The updates with these keys (unknown ones are missing from the answer), locked until the
    * transaction ends, each with whether its firmware is signed (false when deleted since): the
@@ -238,22 +287,32 @@ export class UpdatesRepository {
 
   /**
    * The write steps for what device reports change in locked updates (state, progress, times,
-   * verification, error, retry time) and for their timeline rows.
+   * verification, error, retry time, timeout) and for their timeline rows.
    */
   reportedSteps(rows: DeviceUpdate[], timeline: NewTimelineEvent[]): WriteStep[] {
     const steps: WriteStep[] = [];
     if (rows.length > 0) steps.push({ name: 'device_updates_reported', sql: updateReportedSql(rows) });
-    if (timeline.length > 0) steps.push({ name: 'device_update_events_added', sql: insertEventsSql(timeline) });
-    return steps;
+    return [...steps, ...this.timelineSteps(timeline)];
   }
 
-  /** A device's failed updates stop waiting for an automatic retry (a newer update supersedes them). */
-  async clearPendingRetries(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<void> {
-    if (deviceIds.length === 0) return;
-    await tx.deviceUpdate.updateMany({
-      where: { organizationId, deviceId: { in: deviceIds }, status: 'failed', nextRetryAt: { not: null } },
-      data: { nextRetryAt: null },
-    });
+  /** The write step appending timeline rows, in list order; none for none. */
+  timelineSteps(events: NewTimelineEvent[]): WriteStep[] {
+    return events.length === 0 ? [] : [{ name: 'device_update_events_added', sql: insertEventsSql(events) }];
+  }
+
+  /** A device's failed updates stop waiting for an automatic retry (a newer update supersedes them): failed for good. */
+  async clearPendingRetries(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<Changed[]> {
+    if (deviceIds.length === 0) return [];
+    const rows = await tx.$queryRaw<ChangedRow[]>`
+      WITH due AS (
+        SELECT organization_id, update_id, status, current_phase, error_code, next_retry_at FROM ota.device_updates
+         WHERE organization_id = ${organizationId} AND device_id = ANY(${deviceIds}::text[]) AND status = 'failed' AND next_retry_at IS NOT NULL
+         FOR UPDATE)
+      UPDATE ota.device_updates u SET next_retry_at = NULL, updated_at = now()
+        FROM due
+       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+   RETURNING ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}`;
+    return rows.map(changed);
   }
 
   /** Appends timeline rows in one statement; their ids (the timeline's order) follow the list. */
@@ -291,13 +350,13 @@ export class UpdatesRepository {
   /**
    * Fails up to `limit` released updates past their `timeout_at`, in one statement, skipping
    * rows another replica holds. `retryDelaysMs[n]` is the delay before automatic retry n+1; a
-   * row with retries left gets `next_retry_at`.
+   * row with retries left gets `next_retry_at`. Each row comes with the status it timed out in.
    */
-  async failTimedOut(limit: number, retryDelaysMs: number[], tx: TransactionClient): Promise<DeviceUpdate[]> {
+  async failTimedOut(limit: number, retryDelaysMs: number[], tx: TransactionClient): Promise<Changed[]> {
     const cap = retryDelaysMs[retryDelaysMs.length - 1];
-    return tx.$queryRaw<DeviceUpdate[]>`
+    const rows = await tx.$queryRaw<ChangedRow[]>`
       WITH due AS (
-        SELECT organization_id, update_id FROM ota.device_updates
+        SELECT organization_id, update_id, status, current_phase, error_code, next_retry_at FROM ota.device_updates
          WHERE timeout_at <= now() AND timeout_at IS NOT NULL AND status IN (${RELEASED})
          ORDER BY timeout_at LIMIT ${limit}
          FOR UPDATE SKIP LOCKED)
@@ -310,25 +369,37 @@ export class UpdatesRepository {
                END
         FROM due
        WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
-   RETURNING ${DEVICE_UPDATE_COLUMNS}`;
+   RETURNING ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}`;
+    return rows.map(changed);
   }
 
   /**
    * Releases up to `limit` failed updates whose automatic retry is due, in one statement,
-   * skipping rows another replica holds. A device that got another unfinished update meanwhile
-   * keeps it: its due retry is dropped instead (`next_retry_at` cleared).
+   * skipping rows another replica holds: outside campaigns, or of one campaign (whose rollout
+   * decides when its rows may go). A device that got another unfinished update meanwhile keeps
+   * it: its due retry is dropped instead (`next_retry_at` cleared, failed for good).
    */
-  async releaseDueRetries(limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
-    await tx.$executeRaw`
-      UPDATE ota.device_updates u SET next_retry_at = NULL, updated_at = now()
-       WHERE u.status = 'failed' AND u.next_retry_at IS NOT NULL AND u.next_retry_at <= now()
-         AND EXISTS (SELECT 1 FROM ota.device_updates a
-                      WHERE a.organization_id = u.organization_id AND a.device_id = u.device_id AND a.status IN (${ACTIVE}))`;
-    return tx.$queryRaw<DeviceUpdate[]>`
+  async releaseDueRetries(limit: number, tx: TransactionClient, campaign: CampaignKey | null = null): Promise<{ released: Changed[]; dropped: Changed[] }> {
+    const scope = campaign
+      ? Prisma.sql`u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId}`
+      : Prisma.sql`u.campaign_id IS NULL`;
+    const dropped = await tx.$queryRaw<ChangedRow[]>`
       WITH due AS (
-        SELECT organization_id, update_id FROM ota.device_updates
-         WHERE status = 'failed' AND next_retry_at IS NOT NULL AND next_retry_at <= now()
-         ORDER BY next_retry_at LIMIT ${limit}
+        SELECT u.organization_id, u.update_id, u.status, u.current_phase, u.error_code, u.next_retry_at FROM ota.device_updates u
+         WHERE ${scope} AND u.status = 'failed' AND u.next_retry_at IS NOT NULL AND u.next_retry_at <= now()
+           AND EXISTS (SELECT 1 FROM ota.device_updates a
+                        WHERE a.organization_id = u.organization_id AND a.device_id = u.device_id AND a.status IN (${RELEASED}))
+         LIMIT ${limit}
+         FOR UPDATE OF u SKIP LOCKED)
+      UPDATE ota.device_updates u SET next_retry_at = NULL, updated_at = now()
+        FROM due
+       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+   RETURNING ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}`;
+    const released = await tx.$queryRaw<ChangedRow[]>`
+      WITH due AS (
+        SELECT u.organization_id, u.update_id, u.status, u.current_phase, u.error_code, u.next_retry_at FROM ota.device_updates u
+         WHERE ${scope} AND u.status = 'failed' AND u.next_retry_at IS NOT NULL AND u.next_retry_at <= now()
+         ORDER BY u.next_retry_at LIMIT ${limit}
          FOR UPDATE SKIP LOCKED)
       UPDATE ota.device_updates u
          SET status = 'scheduled', current_phase = 'scheduled', retry_count = u.retry_count + 1,
@@ -338,7 +409,8 @@ export class UpdatesRepository {
              checksum_verified = false, signature_verified = false, updated_at = now()
         FROM due
        WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
-   RETURNING ${DEVICE_UPDATE_COLUMNS}`;
+   RETURNING ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}`;
+    return { released: released.map(changed), dropped: dropped.map(changed) };
   }
 
   /**
@@ -409,6 +481,7 @@ function updateReportedSql(rows: DeviceUpdate[]): Prisma.Sql {
       error_code: row.errorCode,
       error_message: row.errorMessage,
       next_retry_at: row.nextRetryAt,
+      timeout_at: row.timeoutAt,
       updated_at: row.updatedAt,
     })),
   );
@@ -418,12 +491,12 @@ function updateReportedSql(rows: DeviceUpdate[]): Prisma.Sql {
            progress_percentage = v.progress_percentage, bytes_downloaded = v.bytes_downloaded, download_speed = v.download_speed,
            progress_written_at = v.progress_written_at, checksum_verified = v.checksum_verified,
            signature_verified = v.signature_verified, error_code = v.error_code, error_message = v.error_message,
-           next_retry_at = v.next_retry_at, updated_at = v.updated_at
+           next_retry_at = v.next_retry_at, timeout_at = v.timeout_at, updated_at = v.updated_at
       FROM json_to_recordset(${records}::json) AS v(
              organization_id text, update_id char(32), status text, current_phase text, started_at timestamptz,
              completed_at timestamptz, progress_percentage int, bytes_downloaded bigint, download_speed float8,
              progress_written_at timestamptz, checksum_verified boolean, signature_verified boolean, error_code text,
-             error_message text, next_retry_at timestamptz, updated_at timestamptz)
+             error_message text, next_retry_at timestamptz, timeout_at timestamptz, updated_at timestamptz)
      WHERE u.organization_id = v.organization_id AND u.update_id = v.update_id`;
 }
 

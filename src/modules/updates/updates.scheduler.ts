@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../../config';
-import { UpdatesService } from './updates.service';
+import { UpdateTimeoutsService } from './update-timeouts.service';
 
 /** Only triggers: timeouts and automatic retries are idempotent and driven by the table. */
 @Injectable()
@@ -10,7 +10,7 @@ export class UpdatesScheduler implements OnApplicationBootstrap {
   private running = false;
 
   constructor(
-    private readonly updates: UpdatesService,
+    private readonly timeouts: UpdateTimeoutsService,
     private readonly registry: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -26,8 +26,8 @@ export class UpdatesScheduler implements OnApplicationBootstrap {
     if (this.running) return;
     this.running = true;
     try {
-      await this.updates.failTimedOut();
-      await this.updates.releaseDueRetries();
+      await this.timeouts.failTimedOut();
+      await this.timeouts.releaseDueRetries();
     } catch (error) {
       this.logger.error(`Update timeouts/retries failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

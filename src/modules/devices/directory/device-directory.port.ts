@@ -18,6 +18,9 @@ export interface DeviceDirectory {
    * answer: callers must never act on a guess.
    */
   find(organizationId: string, deviceId: string): Promise<DirectoryDevice | null>;
+
+  /** The devices among `deviceIds` that exist, by id; fails like {@link find} when the directory cannot answer. */
+  findMany(organizationId: string, deviceIds: readonly string[]): Promise<Map<string, DirectoryDevice>>;
 }
 
 export const DEVICE_DIRECTORY = Symbol('DEVICE_DIRECTORY');

@@ -21,6 +21,8 @@ export interface RemoteDirectoryOptions {
 }
 
 const DEFAULT_MAX_ENTRIES = 10_000;
+/** Lookups in flight at once for a batch (the service has no batch lookup). */
+const LOOKUP_CONCURRENCY = 16;
 /** A device record is a few hundred bytes; anything far larger is not one. */
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Health reuses the outcome of real lookups this recent instead of asking the service itself. */
@@ -85,6 +87,24 @@ export class RemoteDeviceDirectory implements DeviceDirectory {
     return this.cache
       .fetch(`${organizationId}\u0000${deviceId}`, { context: { organizationId, deviceId }, forceRefresh: this.settings.cacheSeconds === 0 })
       .then((answer) => (answer as { device: DirectoryDevice | null }).device);
+  }
+
+  /**
+   * Each device looked up on its own (the service has no batch lookup), at most
+   * {@link LOOKUP_CONCURRENCY} at once; the first failure fails the whole call.
+   */
+  async findMany(organizationId: string, deviceIds: readonly string[]): Promise<Map<string, DirectoryDevice>> {
+    const found = new Map<string, DirectoryDevice>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < deviceIds.length) {
+        const deviceId = deviceIds[next++];
+        const device = await this.find(organizationId, deviceId);
+        if (device) found.set(deviceId, device);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, deviceIds.length) }, worker));
+    return found;
   }
 
   /**
