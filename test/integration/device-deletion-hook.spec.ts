@@ -99,6 +99,22 @@ describe('device deletion hooks', () => {
     expect(await deletedEvents(deviceId)).toHaveLength(0);
   });
 
+  it('deleteMirrored (a deletion by the device service) runs the hooks, held row or not, and records no device.deleted', async () => {
+    const held = uniqueDeviceId();
+    const notHeld = uniqueDeviceId();
+    await devices.mirror('org-a', record(held));
+    await sql("INSERT INTO test_updates VALUES ('org-a', $1, 'pending'), ('org-a', $2, 'pending')", [held, notHeld]);
+
+    await expect(devices.deleteMirrored('org-a', held)).resolves.toBe(true);
+    await expect(devices.deleteMirrored('org-a', notHeld)).resolves.toBe(false);
+    await expect(devices.deleteMirrored('org-a', held)).resolves.toBe(false);
+
+    await expect(devices.get('org-a', held)).rejects.toMatchObject({ code: 'device/not_found' });
+    expect((await statuses(held)).map((r) => r.status)).toEqual(['cancelled']);
+    expect((await statuses(notHeld)).map((r) => r.status)).toEqual(['cancelled']);
+    expect(await deletedEvents(held)).toHaveLength(0);
+  });
+
   it('does not call the hooks for an unknown device (404 first)', async () => {
     await expect(devices.delete('org-a', 'no-such-device')).rejects.toMatchObject({ code: 'device/not_found' });
   });

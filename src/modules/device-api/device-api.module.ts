@@ -8,7 +8,6 @@ import { DeviceApiController } from './device-api.controller';
 import { DeviceApiFastRoutes } from './device-api.fast-routes';
 import { DeviceApiMetrics } from './device-api.metrics';
 import { DeviceApiService } from './device-api.service';
-import { DeviceDeletedSubscriber } from './device-deleted.subscriber';
 import { MqttDeviceReportHandler } from './mqtt-report.handler';
 
 /**
@@ -28,7 +27,6 @@ import { MqttDeviceReportHandler } from './mqtt-report.handler';
     DeviceApiMetrics,
     MqttDeviceReportHandler,
     { provide: DEVICE_REPORT_HANDLER, useExisting: MqttDeviceReportHandler },
-    DeviceDeletedSubscriber,
   ],
   exports: [DEVICE_REPORT_HANDLER],
 })

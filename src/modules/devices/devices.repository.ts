@@ -83,13 +83,13 @@ export class DevicesRepository {
 
   /**
    * Creates the device, or updates the given fields of the existing one, in one statement (so
-   * two registrations of the same id cannot both create). A new device gets `tokenHash`; an
-   * existing one keeps its token.
+   * two registrations of the same id cannot both create). A new device gets `tokenHash` (none
+   * when null); an existing one keeps its token.
    */
   async upsert(
     organizationId: string,
     record: DeviceRecord,
-    tokenHash: string,
+    tokenHash: string | null,
     tx: TransactionClient = this.prisma,
   ): Promise<{ device: Device; created: boolean }> {
     const given = { groups: record.groups !== null, tags: record.tags !== null, attributes: record.attributes !== null };

@@ -6,7 +6,7 @@ import { NotFoundError, UnauthenticatedError, ValidationError } from '../../comm
 import { ErrorCode } from '../../common/errors/error-codes';
 import { listEnvelope } from '../../common/http/pagination.dto';
 import { InvalidVersionRangeError, parseVersionRange } from '../../common/versions/version-range-sql';
-import { PrismaService } from '../../database/prisma.service';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import type { WriteStep } from '../../database/write-steps';
 import { OutboxService } from '../events/outbox.service';
 import { DeviceTokenCache } from './authenticators/device-token-cache';
@@ -53,6 +53,16 @@ export class DevicesService implements OnModuleInit {
     const token = generateDeviceToken();
     const { device, created } = await this.repository.upsert(organizationId, record, hashDeviceToken(token));
     return { device: created ? { ...toDeviceResponse(device), device_token: token } : toDeviceResponse(device), created };
+  }
+
+  /**
+   * Mirrors a device the platform's device service announced (created or changed): creates it,
+   * or updates the given fields of the existing one, as {@link register} does but issuing no
+   * token (the platform's devices authenticate elsewhere; {@link rotateToken} can still issue one).
+   */
+  async mirror(organizationId: string, record: DeviceRecord): Promise<{ created: boolean }> {
+    const { created } = await this.repository.upsert(organizationId, record, null);
+    return { created };
   }
 
   /**
@@ -144,8 +154,7 @@ export class DevicesService implements OnModuleInit {
     const deleted = await this.prisma.$transaction(async (tx) => {
       const device = await this.repository.lockForDelete(organizationId, deviceId, tx);
       if (!device) throw notFound(deviceId);
-      for (const listener of this.deletionListeners) await listener.onDeviceDeleted(organizationId, deviceId, tx);
-      await this.repository.delete(organizationId, deviceId, tx);
+      await this.deleteWithHooks(organizationId, deviceId, tx);
       await this.outbox.record(tx, {
         type: 'device.deleted',
         organizationId,
@@ -156,6 +165,32 @@ export class DevicesService implements OnModuleInit {
     // After the commit, so a concurrent check-in cannot cache the token again in between.
     this.tokenCache.evictDevice(organizationId, deviceId);
     return toDeviceResponse(deleted);
+  }
+
+  /**
+   * Follows a deletion by the platform's device service, in one transaction: every
+   * {@link DeviceDeletionHook} runs (the device's updates are cancelled) and the mirrored row, if
+   * the registry holds one, is deleted. The hooks run also when it holds none (a device only the
+   * remote directory knew can still have updates here). Idempotent. Returns whether a row went.
+   *
+   * Records no `device.deleted`, unlike {@link delete}: that event reports a deletion made here,
+   * while this one was made, and announced, by the device service; echoing it would give
+   * consumers two events for one deletion (and a loop if the device service reacts to ours).
+   */
+  async deleteMirrored(organizationId: string, deviceId: string): Promise<boolean> {
+    const held = await this.prisma.$transaction(async (tx) => {
+      const device = await this.repository.lockForDelete(organizationId, deviceId, tx);
+      await this.deleteWithHooks(organizationId, deviceId, tx);
+      return device !== null;
+    });
+    this.tokenCache.evictDevice(organizationId, deviceId);
+    return held;
+  }
+
+  /** The hooks, then the row (if any), in the caller's transaction; a failing hook undoes it all. */
+  private async deleteWithHooks(organizationId: string, deviceId: string, tx: TransactionClient): Promise<void> {
+    for (const listener of this.deletionListeners) await listener.onDeviceDeleted(organizationId, deviceId, tx);
+    await this.repository.delete(organizationId, deviceId, tx);
   }
 
   async listGroups(organizationId: string): Promise<DeviceGroupListResponseDto> {
