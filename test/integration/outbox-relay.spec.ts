@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { nanos } from '@nats-io/transport-node';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { PrismaService } from '../../src/database/prisma.service';
 import type { EventEnvelope } from '../../src/modules/events/event-envelope';
 import { OutboxRelay, type RelayResult } from '../../src/modules/events/outbox-relay';
@@ -248,6 +249,35 @@ describe('outbox (PostgreSQL, no event transport)', () => {
     expect(left).toEqual([recentPublished.id, oldPending.id, freshPending.id].sort());
     expect(await t.app.get(OutboxRelay).purgePublished()).toBe(0);
   });
+
+  it('without NATS_URL, purge deletes every event older than the retention, published or not', async () => {
+    const prisma = t.app.get(PrismaService);
+    const [oldPending, oldPublished, recentPending, freshPending] = await recordEvents(t, typeFor('purge-all', 'update.completed'), 4);
+    await prisma.$executeRaw`UPDATE ota.outbox_events SET created_at = now() - interval '73 hours' WHERE id = ${oldPending.id}::uuid`;
+    await prisma.$executeRaw`UPDATE ota.outbox_events SET created_at = now() - interval '80 hours', published_at = now() - interval '79 hours' WHERE id = ${oldPublished.id}::uuid`;
+    await prisma.$executeRaw`UPDATE ota.outbox_events SET created_at = now() - interval '71 hours' WHERE id = ${recentPending.id}::uuid`;
+    // More than one deletion batch (1,000) of expired rows that were never published.
+    await prisma.$executeRaw`
+      INSERT INTO ota.outbox_events (id, type, envelope, created_at)
+      SELECT gen_random_uuid(), 'bulk', '{}'::jsonb, now() - interval '90 hours' FROM generate_series(1, 2500)`;
+
+    expect(await t.app.get(OutboxRelay).purge()).toBe(2502);
+
+    const left = (await outboxRows(t)).map((r) => r.id).sort();
+    expect(left).toEqual([recentPending.id, freshPending.id].sort());
+    expect(await t.app.get(OutboxRelay).purge()).toBe(0);
+  });
+
+  it('without NATS_URL, the scheduler still purges the outbox (and relays nothing)', async () => {
+    const scheduled = await createTestApp({ env: { NATS_URL: undefined, SCHEDULER_ENABLED: 'true' }, database: t.database });
+    try {
+      const intervals = scheduled.app.get(SchedulerRegistry).getIntervals();
+      expect(intervals).toContain('outbox-purge');
+      expect(intervals).not.toContain('outbox-relay');
+    } finally {
+      await scheduled.close();
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -446,6 +476,18 @@ describeNats('outbox relay to NATS JetStream', () => {
       await proxy.close();
     }
   }, 120_000);
+
+  it('with NATS_URL, purge deletes only published events older than the retention', async () => {
+    const prisma = t.app.get(PrismaService);
+    const [oldPublished, oldPending] = await recordEvents(t, typeFor('purge-nats', 'update.completed'), 2);
+    await prisma.$executeRaw`UPDATE ota.outbox_events SET created_at = now() - interval '80 hours', published_at = now() - interval '73 hours' WHERE id = ${oldPublished.id}::uuid`;
+    // Still waiting for the transport: kept however old it is.
+    await prisma.$executeRaw`UPDATE ota.outbox_events SET created_at = now() - interval '100 hours', next_attempt_at = now() + interval '1 hour' WHERE id = ${oldPending.id}::uuid`;
+
+    expect(await t.app.get(OutboxRelay).purge()).toBe(1);
+
+    expect((await outboxRows(t)).map((r) => r.id)).toEqual([oldPending.id]);
+  });
 
   it('a re-send after a crash between publishing and marking is dropped by JetStream as a duplicate', async () => {
     const relay = t.app.get(OutboxRelay);

@@ -20,12 +20,13 @@ export class OutboxRelayScheduler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.config.scheduler.enabled) return;
+    // Purged without NATS too (then every event past the retention), or the table would only grow.
+    this.every('outbox-purge', PURGE_INTERVAL_MS, () => this.relay.purge());
     if (!this.publisher.enabled) {
-      this.logger.log('No NATS_URL: domain events stay in the ota.outbox_events table');
+      this.logger.log('No NATS_URL: domain events stay in the ota.outbox_events table for OUTBOX_RETENTION_HOURS');
       return;
     }
     this.every('outbox-relay', this.config.events.relayIntervalMs, () => this.relay.relayPending());
-    this.every('outbox-purge', PURGE_INTERVAL_MS, () => this.relay.purgePublished());
   }
 
   private every(name: string, ms: number, work: () => Promise<unknown>): void {

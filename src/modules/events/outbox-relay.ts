@@ -64,13 +64,26 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Deletes the events older than the retention period that are done with: with an event
+   * transport the published ones ({@link purgePublished}); without one every one of them, since
+   * nothing will ever relay them and the table would otherwise only grow.
+   */
+  purge(): Promise<number> {
+    if (this.publisher.enabled) return this.purgePublished();
+    return this.purgeBefore((cutoff, limit) => this.repository.deleteCreatedBefore(cutoff, limit));
+  }
+
   /** Deletes published events older than the retention period. */
-  async purgePublished(): Promise<number> {
+  purgePublished(): Promise<number> {
+    return this.purgeBefore((cutoff, limit) => this.repository.deletePublishedBefore(cutoff, limit));
+  }
+
+  /** Runs `remove` with the retention cutoff in batches until one comes back short; the total. */
+  private async purgeBefore(remove: (cutoff: Date, limit: number) => Promise<number>): Promise<number> {
     const cutoff = new Date(Date.now() - this.config.events.retentionHours * 3600_000);
     let total = 0;
-    for (let deleted = PURGE_BATCH; deleted === PURGE_BATCH; total += deleted) {
-      deleted = await this.repository.deletePublishedBefore(cutoff, PURGE_BATCH);
-    }
+    for (let deleted = PURGE_BATCH; deleted === PURGE_BATCH; total += deleted) deleted = await remove(cutoff, PURGE_BATCH);
     return total;
   }
 

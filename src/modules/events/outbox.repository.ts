@@ -68,6 +68,11 @@ export class OutboxRepository {
     return this.queue.deletePublishedBefore(cutoff, limit);
   }
 
+  /** Deletes up to `limit` events created before `cutoff`, published or not; returns how many went. */
+  deleteCreatedBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.queue.deleteCreatedBefore(cutoff, limit);
+  }
+
   /** How many events wait, and how old the oldest is, for health reports. */
   backlog(): Promise<{ pending: number; oldestCreatedAt: Date | null }> {
     return this.queue.backlog();
