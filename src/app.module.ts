@@ -9,6 +9,7 @@ import { ObservabilityModule } from './common/observability/observability.module
 import { type AppConfig, ConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { DeviceApiModule } from './modules/device-api/device-api.module';
 import { DevicesModule } from './modules/devices/devices.module';
 import { EventsModule } from './modules/events/events.module';
@@ -16,6 +17,7 @@ import { FirmwareModule } from './modules/firmware/firmware.module';
 import { HealthModule } from './modules/health/health.module';
 import { MqttModule } from './modules/mqtt/mqtt.module';
 import { RollbackModule } from './modules/rollback/rollback.module';
+import { RolloutModule } from './modules/rollout/rollout.module';
 import { StatsModule } from './modules/stats/stats.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { TargetingModule } from './modules/targeting/targeting.module';
@@ -37,12 +39,14 @@ export class AppModule {
         EventsModule,
         AuthenticationModule,
         AuthModule,
+        CampaignsModule,
         DevicesModule,
         DeviceApiModule,
         FirmwareModule,
         HealthModule,
         MqttModule,
         RollbackModule,
+        RolloutModule,
         StatsModule,
         StorageModule,
         TargetingModule,

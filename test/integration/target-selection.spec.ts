@@ -289,7 +289,7 @@ describe('target selection in SQL', () => {
 
     it('orders the selection by the seed hash, the same order the documented hash gives', async () => {
       const target = resolveTarget(ORG, { seed: 'campaign-1', targetFilters: { tags: ['sampled'] }, rolloutPercentage: 5 }, null);
-      const ordered = await repository.firstSelected(target, 20);
+      const ordered = (await repository.firstSelected(target, 20)).map((row) => row.device_id);
       const expected = sampleOrder('campaign-1', deviceIds.filter((id) => sampleBucket('campaign-1', id) < 500)).slice(0, 20);
       expect(ordered).toEqual(expected);
       const buckets = await prisma.$queryRaw<{ device_id: string; bucket: bigint }[]>`

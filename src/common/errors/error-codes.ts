@@ -62,6 +62,13 @@ export const ErrorCode = {
   UpdateCampaignManaged: 'update/campaign_managed',
   RollbackVersionNotFound: 'rollback/version_not_found',
 
+  // campaigns
+  CampaignNotFound: 'campaign/not_found',
+  CampaignInvalidTransition: 'campaign/invalid_transition',
+  CampaignApprovalRequired: 'campaign/approval_required',
+  CampaignSelfApproval: 'campaign/self_approval',
+  CampaignNoNextStage: 'campaign/no_next_stage',
+
   // persistence
   Duplicate: 'resource/duplicate',
   NotFound: 'resource/not_found',

@@ -3,6 +3,16 @@ import type { ValidationError as ClassValidatorError } from 'class-validator';
 import { type FieldError, ValidationError } from '../errors/domain-error';
 import { storableTextProblem, type TextProblem } from '../text/storable-text';
 
+const OPTIONAL_BODY = Symbol('optional-body');
+
+/**
+ * Marks a request body DTO whose fields are all optional and that may be left out entirely (an
+ * action's `{reason?}`): a request without a body reads as `{}` instead of a 422.
+ */
+export function OptionalBody(): ClassDecorator {
+  return (target) => Reflect.defineMetadata(OPTIONAL_BODY, true, target);
+}
+
 const locationByParamType: Record<ArgumentMetadata['type'], string> = {
   body: 'body',
   query: 'query',
@@ -34,6 +44,7 @@ export class RequestValidationPipe extends ValidationPipe {
 
   /** Validates a value found at `location` of the request, e.g. the JSON part of a multipart body. */
   async validateAt(value: unknown, metadata: ArgumentMetadata, location: (string | number)[]): Promise<unknown> {
+    if (metadata.type === 'body' && value === undefined && metadata.metatype && Reflect.getMetadata(OPTIONAL_BODY, metadata.metatype) === true) value = {};
     const expectsObject = typeof metadata.metatype === 'function' && this.toValidate(metadata);
     if (metadata.type === 'body' && expectsObject && !isPlainObject(value)) {
       throw new ValidationError([{ loc: location, msg: 'Input should be a JSON object', type: 'object_type' }]);

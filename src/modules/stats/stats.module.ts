@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { CampaignStatsController } from './campaign-stats.controller';
 import { FleetStatsController } from './fleet-stats.controller';
 import { FleetStatsRepository } from './fleet-stats.repository';
 import { FleetStatsService } from './fleet-stats.service';
@@ -8,8 +10,8 @@ import { ServiceStatsController } from './service-stats.controller';
 import { ServiceStatsService } from './service-stats.service';
 
 @Module({
-  imports: [DiscoveryModule],
-  controllers: [ServiceStatsController, FleetStatsController],
+  imports: [DiscoveryModule, CampaignsModule],
+  controllers: [ServiceStatsController, FleetStatsController, CampaignStatsController],
   providers: [RouteCatalog, ServiceStatsService, FleetStatsRepository, FleetStatsService],
   exports: [RouteCatalog],
 })

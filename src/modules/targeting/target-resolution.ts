@@ -42,6 +42,7 @@ export function resolveTarget(organizationId: string, spec: TargetSpec, firmware
     selected: Prisma.sql`(${Prisma.join([compatible, ...notOnTarget, ...(sample ? [sample] : [])], ' AND ')})`,
     // Buckets rise with the hash, so a sample is a prefix of this order; the id breaks (rare) ties.
     order: Prisma.sql`${hash}, d.device_id`,
+    hash,
     bucket,
     parts: { matched, compatibility, onTargetVersion, sample },
   };
@@ -73,7 +74,9 @@ function targetCondition(spec: TargetSpec): Prisma.Sql {
       ErrorCode.TargetNoTargets,
     );
   }
-  return branches.length === 1 ? branches[0] : Prisma.sql`(${Prisma.join(branches, ' OR ')})`;
+  const union = branches.length === 1 ? branches[0] : Prisma.sql`(${Prisma.join(branches, ' OR ')})`;
+  const excluded = unique(spec.excludeDevices);
+  return excluded.length === 0 ? union : Prisma.sql`(${union} AND NOT d.device_id = ANY(${excluded}::text[]))`;
 }
 
 /**

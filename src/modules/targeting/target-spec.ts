@@ -15,6 +15,8 @@ export interface TargetSpec {
   targetGroups?: readonly string[];
   /** Keys a device must all match (see target-filters.ts). */
   targetFilters?: Record<string, unknown>;
+  /** Devices left out whatever else names them (those a remote directory answered for instead). */
+  excludeDevices?: readonly string[];
   /** Share of the compatible devices not yet on the version to pick, 1-100; default 100. */
   rolloutPercentage?: number;
   /** Decides which devices the sample picks and their order (a campaign passes its id). */
@@ -46,6 +48,8 @@ export interface ResolvedTarget {
   readonly selected: Prisma.Sql;
   /** ORDER BY expression: the deterministic hash order of the sample (stable for one seed). */
   readonly order: Prisma.Sql;
+  /** A device's 64-bit sample hash, the first key of `order`. */
+  readonly hash: Prisma.Sql;
   /** A device's sample bucket, 0-9999, monotone in `order`: the sample is a prefix of that order. */
   readonly bucket: Prisma.Sql;
   /**

@@ -3,6 +3,9 @@ import { PrismaService, type TransactionClient } from '../../database/prisma.ser
 import { Prisma } from '../../generated/prisma/client';
 import type { ResolvedTarget } from './target-spec';
 
+/** The registry's devices under the alias the target conditions use. */
+export const REGISTRY_SOURCE = Prisma.sql`ota.devices d`;
+
 export interface TargetCounts {
   matched: number;
   compatible: number;
@@ -23,7 +26,7 @@ export class TargetsRepository {
    * All four figures in one pass over the matched devices: each later set is tested only on the
    * rows the earlier one admits, and a figure that equals another is not computed twice.
    */
-  async count(target: ResolvedTarget, tx: TransactionClient = this.prisma): Promise<TargetCounts> {
+  async count(target: ResolvedTarget, source: Prisma.Sql = REGISTRY_SOURCE, tx: TransactionClient = this.prisma): Promise<TargetCounts> {
     const { matched, compatibility, onTargetVersion, sample } = target.parts;
     const compatible = compatibility ?? Prisma.sql`TRUE`;
     const selected = Prisma.join(
@@ -35,7 +38,7 @@ export class TargetsRepository {
              ${compatibility ? Prisma.sql`count(*) FILTER (WHERE ${compatibility})` : Prisma.sql`NULL::bigint`} AS compatible,
              ${onTargetVersion ? Prisma.sql`count(*) FILTER (WHERE ${compatible} AND ${onTargetVersion})` : Prisma.sql`0::bigint`} AS on_target,
              ${onTargetVersion || sample ? Prisma.sql`count(*) FILTER (WHERE ${selected})` : Prisma.sql`NULL::bigint`} AS selected
-        FROM ota.devices d
+        FROM ${source}
        WHERE ${matched}`;
     const matchedCount = Number(row.matched);
     const compatibleCount = row.compatible === null ? matchedCount : Number(row.compatible);
@@ -47,10 +50,14 @@ export class TargetsRepository {
     };
   }
 
-  /** The first `limit` selected device ids in the sample's hash order. */
-  async firstSelected(target: ResolvedTarget, limit: number, tx: TransactionClient = this.prisma): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ device_id: string }[]>`
-      SELECT d.device_id FROM ota.devices d WHERE ${target.selected} ORDER BY ${target.order} LIMIT ${limit}`;
-    return rows.map((row) => row.device_id);
+  /** The first `limit` selected devices in the sample's hash order, with their hash (to merge several sources). */
+  firstSelected(target: ResolvedTarget, limit: number, source: Prisma.Sql = REGISTRY_SOURCE): Promise<{ device_id: string; sample_hash: bigint }[]> {
+    return this.prisma.$queryRaw<{ device_id: string; sample_hash: bigint }[]>`
+      SELECT d.device_id, ${target.hash} AS sample_hash FROM ${source} WHERE ${target.selected} ORDER BY ${target.order} LIMIT ${limit}`;
+  }
+
+  /** The selected devices as a query (`device_id`, `firmware_version`, `sample_hash`), for a campaign's INSERT … SELECT. */
+  selectionQuery(target: ResolvedTarget, source: Prisma.Sql = REGISTRY_SOURCE): Prisma.Sql {
+    return Prisma.sql`SELECT d.device_id, d.firmware_version, ${target.hash} AS sample_hash FROM ${source} WHERE ${target.selected}`;
   }
 }

@@ -3,10 +3,11 @@ import type { TransactionClient } from '../../database/prisma.service';
 /**
  * A command for one device, published as JSON to `ota/v1/devices/{device_id}/commands`.
  * `update_available`: an update was released (or re-released) for the device; `update_cancelled`:
- * the device should stop working on it.
+ * the device should stop working on it; `activate`: a blue-green update staged on the device's
+ * standby slot is to be switched to now.
  */
 export interface DeviceCommand {
-  type: 'update_available' | 'update_cancelled';
+  type: 'update_available' | 'update_cancelled' | 'activate';
   update_id: string;
   /** `update` or `rollback`. */
   kind: string;

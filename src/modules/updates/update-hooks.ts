@@ -18,6 +18,8 @@ export type UpdateSnapshot = Pick<
   | 'nextRetryAt'
   | 'fromVersion'
   | 'toVersion'
+  | 'startedAt'
+  | 'completedAt'
 >;
 
 /**

@@ -3,6 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { DevicesModule } from '../devices/devices.module';
 import { FirmwareModule } from '../firmware/firmware.module';
 import { DEVICE_COMMAND_SINK } from './device-command-sink';
+import { CampaignUpdatesRepository } from './campaign-updates.repository';
+import { CampaignUpdatesService } from './campaign-updates.service';
 import { DeviceCommandsWriter } from './device-commands.writer';
 import { DeviceReportsService } from './device-reports.service';
 import { UpdateChanges } from './update-changes';
@@ -29,6 +31,8 @@ import { UpdatesService } from './updates.service';
     UpdatesService,
     DeviceReportsService,
     UpdateTimeoutsService,
+    CampaignUpdatesRepository,
+    CampaignUpdatesService,
     UpdatesScheduler,
     UpdateMetrics,
     UpdatesFirmwareUsage,
@@ -36,6 +40,6 @@ import { UpdatesService } from './updates.service';
     DeviceCommandsWriter,
     { provide: DEVICE_COMMAND_SINK, useExisting: DeviceCommandsWriter },
   ],
-  exports: [UpdatesService, DeviceReportsService, UpdateTimeoutsService, DEVICE_COMMAND_SINK],
+  exports: [UpdatesService, DeviceReportsService, UpdateTimeoutsService, CampaignUpdatesService, DEVICE_COMMAND_SINK],
 })
 export class UpdatesModule {}

@@ -91,14 +91,14 @@ export interface Changed {
   after: DeviceUpdate;
 }
 
-type ChangedRow = DeviceUpdate & { beforeStatus: string; beforePhase: string | null; beforeErrorCode: string | null; beforeNextRetryAt: Date | null };
+export type ChangedRow = DeviceUpdate & { beforeStatus: string; beforePhase: string | null; beforeErrorCode: string | null; beforeNextRetryAt: Date | null };
 
 /** Literals, not parameters, so the planner can match the partial indexes written with them. */
-const ACTIVE = Prisma.raw(ACTIVE_STATUSES.map((status) => `'${status}'`).join(', '));
-const RELEASED = Prisma.raw(RELEASED_STATUSES.map((status) => `'${status}'`).join(', '));
+export const ACTIVE = Prisma.raw(ACTIVE_STATUSES.map((status) => `'${status}'`).join(', '));
+export const RELEASED = Prisma.raw(RELEASED_STATUSES.map((status) => `'${status}'`).join(', '));
 
 /** Every column of `device_updates u` under its Prisma field name: raw reads that return `DeviceUpdate`. */
-const DEVICE_UPDATE_COLUMNS = Prisma.raw(
+export const DEVICE_UPDATE_COLUMNS = Prisma.raw(
   [
     'u.organization_id AS "organizationId"',
     'u.update_id AS "updateId"',
@@ -145,12 +145,12 @@ const DEVICE_UPDATE_COLUMNS = Prisma.raw(
  * The state fields of a changed row as they were, read from the statement's `due` CTE (which
  * must select them): what {@link Changed} needs to report a transition.
  */
-const BEFORE_COLUMNS = Prisma.raw(
+export const BEFORE_COLUMNS = Prisma.raw(
   'due.status AS "beforeStatus", due.current_phase AS "beforePhase", ' +
     'due.error_code AS "beforeErrorCode", due.next_retry_at AS "beforeNextRetryAt"',
 );
 
-function changed({ beforeStatus, beforePhase, beforeErrorCode, beforeNextRetryAt, ...after }: ChangedRow): Changed {
+export function changed({ beforeStatus, beforePhase, beforeErrorCode, beforeNextRetryAt, ...after }: ChangedRow): Changed {
   return { before: { ...after, status: beforeStatus, currentPhase: beforePhase, errorCode: beforeErrorCode, nextRetryAt: beforeNextRetryAt }, after };
 }
 

@@ -12,6 +12,9 @@ export interface DirectoryDevice {
 }
 
 export interface DeviceDirectory {
+  /** `registry` (the built-in registry) or `remote` (a platform device service). */
+  readonly mode: 'registry' | 'remote';
+
   /**
    * The device, or null when it does not exist in the organization. Throws a
    * `DependencyUnavailableError` (503, `device_directory/unavailable`) when the directory cannot

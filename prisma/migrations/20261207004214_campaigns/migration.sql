@@ -13,6 +13,7 @@ CREATE TABLE "ota"."campaigns" (
     "name" VARCHAR(200) NOT NULL,
     "description" VARCHAR(1000),
     "firmware_id" CHAR(32) NOT NULL,
+    "device_model" VARCHAR(100) NOT NULL,
     "target_devices" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "target_groups" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "target_filters" JSONB,
@@ -46,6 +47,7 @@ CREATE TABLE "ota"."campaigns" (
     "approval_conditions" JSONB,
     "open_stage" INTEGER,
     "activated_at" TIMESTAMPTZ(3),
+    "target_device_count" INTEGER NOT NULL DEFAULT 0,
     "total_devices" INTEGER,
     "already_on_target_version" INTEGER,
     "actual_start" TIMESTAMPTZ(3),
@@ -78,7 +80,7 @@ CREATE TABLE "ota"."campaign_tallies" (
     "kind" VARCHAR(20) NOT NULL,
     "stage" SMALLINT NOT NULL,
     "bucket" VARCHAR(30) NOT NULL,
-    "count" INTEGER NOT NULL,
+    "count" BIGINT NOT NULL,
 
     CONSTRAINT "campaign_tallies_pkey" PRIMARY KEY ("organization_id","campaign_id","kind","stage","bucket")
 );
@@ -91,7 +93,7 @@ CREATE TABLE "ota"."campaign_tally_deltas" (
     "kind" VARCHAR(20) NOT NULL,
     "stage" SMALLINT NOT NULL,
     "bucket" VARCHAR(30) NOT NULL,
-    "delta" INTEGER NOT NULL,
+    "delta" BIGINT NOT NULL,
 
     CONSTRAINT "campaign_tally_deltas_pkey" PRIMARY KEY ("id")
 );
@@ -126,6 +128,9 @@ CREATE TABLE "ota"."campaign_releases" (
 
 -- CreateIndex
 CREATE INDEX "campaigns_organization_id_created_at_idx" ON "ota"."campaigns"("organization_id", "created_at" DESC);
+
+-- CreateIndex
+CREATE INDEX "campaigns_organization_id_firmware_id_idx" ON "ota"."campaigns"("organization_id", "firmware_id");
 
 -- CreateIndex
 CREATE INDEX "campaigns_active" ON "ota"."campaigns"("status") WHERE (status IN ('scheduled', 'in_progress', 'paused', 'rolling_back'));

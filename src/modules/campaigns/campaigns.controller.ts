@@ -1,0 +1,171 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Auth, CurrentOrganization, CurrentPrincipal } from '../../common/auth/auth.decorators';
+import type { Principal } from '../../common/auth/principal';
+import { ErrorResponseDto } from '../../common/http/error-response.dto';
+import { CampaignsService } from './campaigns.service';
+import {
+  ApproveCampaignDto,
+  CampaignDetailResponseDto,
+  CampaignDeviceListResponseDto,
+  CampaignIdParamDto,
+  CampaignListResponseDto,
+  CampaignReasonDto,
+  CreateCampaignDto,
+  ListCampaignDevicesQueryDto,
+  ListCampaignsQueryDto,
+  UpdateCampaignDto,
+} from './dto/campaign.dto';
+
+const TRANSITION_CONFLICT = { type: ErrorResponseDto, description: '`campaign/invalid_transition`: not allowed in the current status (named in `detail`)' };
+
+@ApiTags('campaigns')
+@Controller('campaigns')
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: '`campaign/not_found`' })
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignsService) {}
+
+  /**
+   * Creates a campaign: `created`, or `pending_approval` when it requires approval. Targets are
+   * resolved when it starts; `target_device_count` and `stage_plan` say what a start would select now.
+   */
+  @Post()
+  @Auth('operator')
+  @ApiCreatedResponse({ type: CampaignDetailResponseDto })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'A bad field, no targets (`target/no_targets`) or a bad filter (`target/invalid_filter`)' })
+  createCampaign(@Body() body: CreateCampaignDto, @CurrentOrganization() organizationId: string, @CurrentPrincipal() principal: Principal): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.create(organizationId, body, principal);
+  }
+
+  /** The organization's campaigns, newest first. */
+  @Get()
+  @Auth('viewer')
+  listCampaigns(@Query() query: ListCampaignsQueryDto, @CurrentOrganization() organizationId: string): Promise<CampaignListResponseDto> {
+    return this.campaigns.list(organizationId, query);
+  }
+
+  /** The campaign with its progress, stage plan and timeline. */
+  @Get(':campaign_id')
+  @Auth('viewer')
+  getCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.get(organizationId, params.campaign_id);
+  }
+
+  /** Changes settings before the start (409 after); an approved campaign needs approving again. */
+  @Patch(':campaign_id')
+  @Auth('operator')
+  @ApiConflictResponse(TRANSITION_CONFLICT)
+  updateCampaign(
+    @Param() params: CampaignIdParamDto,
+    @Body() body: UpdateCampaignDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.update(organizationId, params.campaign_id, body, principal);
+  }
+
+  /**
+   * Starts the campaign, resolving its targets now (a `scheduled` one waits for `scheduled_start`).
+   * Starting a running campaign changes nothing; a paused one resumes.
+   */
+  @Post(':campaign_id/start')
+  @HttpCode(HttpStatus.OK)
+  @Auth('operator')
+  @ApiOkResponse({ type: CampaignDetailResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: '`campaign/approval_required` or `campaign/invalid_transition`' })
+  startCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentPrincipal() principal: Principal): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.start(organizationId, params.campaign_id, principal);
+  }
+
+  /** Releases nothing new; updates already with devices go on and are counted. */
+  @Post(':campaign_id/pause')
+  @HttpCode(HttpStatus.OK)
+  @Auth('operator')
+  @ApiOkResponse({ type: CampaignDetailResponseDto })
+  @ApiConflictResponse(TRANSITION_CONFLICT)
+  pauseCampaign(
+    @Param() params: CampaignIdParamDto,
+    @Body() body: CampaignReasonDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.pause(organizationId, params.campaign_id, body.reason, principal);
+  }
+
+  /** Continues a paused campaign. */
+  @Post(':campaign_id/resume')
+  @HttpCode(HttpStatus.OK)
+  @Auth('operator')
+  @ApiOkResponse({ type: CampaignDetailResponseDto })
+  @ApiConflictResponse(TRANSITION_CONFLICT)
+  resumeCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentPrincipal() principal: Principal): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.resume(organizationId, params.campaign_id, principal);
+  }
+
+  /** Cancels every unfinished update; devices holding one are told, and their next check-in has none. */
+  @Post(':campaign_id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @Auth('operator')
+  @ApiOkResponse({ type: CampaignDetailResponseDto })
+  @ApiConflictResponse(TRANSITION_CONFLICT)
+  cancelCampaign(
+    @Param() params: CampaignIdParamDto,
+    @Body() body: CampaignReasonDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.cancel(organizationId, params.campaign_id, body.reason, principal);
+  }
+
+  /** Approves or rejects (for good) a campaign waiting for approval; an admin other than its creator. */
+  @Post(':campaign_id/approve')
+  @HttpCode(HttpStatus.OK)
+  @Auth('admin')
+  @ApiOkResponse({ type: CampaignDetailResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Not an admin, or `campaign/self_approval`' })
+  @ApiConflictResponse(TRANSITION_CONFLICT)
+  approveCampaign(
+    @Param() params: CampaignIdParamDto,
+    @Body() body: ApproveCampaignDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.approve(organizationId, params.campaign_id, body, principal);
+  }
+
+  /** Rolls every device the campaign completed back to its own previous version, after cancelling what is unfinished. */
+  @Post(':campaign_id/rollback')
+  @HttpCode(HttpStatus.OK)
+  @Auth('operator')
+  @ApiOkResponse({ type: CampaignDetailResponseDto })
+  @ApiConflictResponse(TRANSITION_CONFLICT)
+  rollbackCampaign(
+    @Param() params: CampaignIdParamDto,
+    @Body() body: CampaignReasonDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.rollback(organizationId, params.campaign_id, body.reason, principal);
+  }
+
+  /** Opens the next stage now without waiting for its gate (blue-green: switches now). */
+  @Post(':campaign_id/advance')
+  @HttpCode(HttpStatus.OK)
+  @Auth('operator')
+  @ApiOkResponse({ type: CampaignDetailResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: '`campaign/invalid_transition` unless running; `campaign/no_next_stage` at the last stage' })
+  advanceCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentPrincipal() principal: Principal): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.advance(organizationId, params.campaign_id, principal);
+  }
+
+  /** The campaign's devices: stage, status and update of each (and their rollback updates). */
+  @Get(':campaign_id/devices')
+  @Auth('viewer')
+  listCampaignDevices(
+    @Param() params: CampaignIdParamDto,
+    @Query() query: ListCampaignDevicesQueryDto,
+    @CurrentOrganization() organizationId: string,
+  ): Promise<CampaignDeviceListResponseDto> {
+    return this.campaigns.devices(organizationId, params.campaign_id, query);
+  }
+}

@@ -1,0 +1,370 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../common/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-codes';
+import { listEnvelope } from '../../common/http/pagination.dto';
+import { Clock } from '../../common/time/clock';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { type Campaign, Prisma } from '../../generated/prisma/client';
+import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
+import { FirmwareService } from '../firmware/firmware.service';
+import { TargetSelectionService } from '../targeting/target-selection.service';
+import { CampaignUpdatesService } from '../updates/campaign-updates.service';
+import { applyChange, type CampaignSettings, settingsOf, settingsOfRequest, settingsProblems } from './campaign-settings';
+import { actorOf, CampaignLifecycle, keyOf, targetSpecOf } from './campaign-lifecycle';
+import { CampaignKicks } from './campaign-kicks';
+import { type CampaignView, toCampaignDetail, toCampaignDevice, toCampaignResponse } from './campaign.mapper';
+import { CampaignsRepository } from './campaigns.repository';
+import { type CampaignAction, type CampaignStatus, checkAction, type DeploymentStrategy } from './domain/campaign-state';
+import type {
+  ApproveCampaignDto,
+  CampaignDetailResponseDto,
+  CampaignDeviceListResponseDto,
+  CampaignListResponseDto,
+  CreateCampaignDto,
+  ListCampaignDevicesQueryDto,
+  ListCampaignsQueryDto,
+  UpdateCampaignDto,
+} from './dto/campaign.dto';
+
+/**
+ * Target resolution of a million devices, or the cancellation of a million unreleased rows, takes
+ * tens of seconds in one transaction; a request doing it must not be cut off at Prisma's 5 s.
+ */
+export const LONG_TRANSACTION = { timeout: 600_000, maxWait: 10_000 };
+
+/**
+ * Campaigns of one organization per call: create, read, change before the start, and the
+ * operator's actions (start, pause, resume, cancel, approve, rollback, advance). The rollout
+ * (`RolloutService`) takes it from there; both change campaigns through `CampaignLifecycle`.
+ */
+@Injectable()
+export class CampaignsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly repository: CampaignsRepository,
+    private readonly lifecycle: CampaignLifecycle,
+    private readonly updates: CampaignUpdatesService,
+    private readonly targeting: TargetSelectionService,
+    private readonly firmware: FirmwareService,
+    private readonly kicks: CampaignKicks,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates a campaign (`created`, or `pending_approval` when it requires approval) with every
+   * setting as given and defaults for the rest, and counts what a start would select now.
+   * @throws NotFoundError `firmware/not_found`.
+   * @throws ValidationError `target/no_targets`, `target/invalid_filter`, or a field across others
+   *   (schedule, stages).
+   */
+  async create(organizationId: string, request: CreateCampaignDto, principal: Principal): Promise<CampaignDetailResponseDto> {
+    const strategy = (request.deployment_strategy ?? 'staged') as DeploymentStrategy;
+    const settings = settingsOfRequest(request);
+    const campaignId = randomBytes(16).toString('hex');
+    // Refuse a bad target before looking the firmware up, so a 422 does not hide behind a 404.
+    this.validate(organizationId, settings, strategy, campaignId);
+    const firmware = await this.firmware.get(organizationId, request.firmware_id);
+    const counts = await this.targeting.counts(organizationId, specOf(settings, campaignId), firmware);
+    const requiresApproval = request.requires_approval ?? false;
+    const campaign = await this.prisma.$transaction(async (tx) => {
+      const created = await this.repository.create(
+        {
+          ...storedSettings(settings),
+          organizationId,
+          campaignId,
+          firmwareId: firmware.firmware_id,
+          deviceModel: firmware.device_model,
+          deploymentStrategy: strategy,
+          requiresApproval,
+          status: requiresApproval ? 'pending_approval' : 'created',
+          targetDeviceCount: counts.selected,
+          createdBy: principal.id,
+        },
+        tx,
+      );
+      await this.lifecycle.record(tx, created, {
+        event: 'created',
+        from: null,
+        to: created.status,
+        actor: actorOf(principal),
+        reason: requiresApproval ? 'Waiting for approval' : null,
+        data: { target_device_count: counts.selected },
+      });
+      return created;
+    });
+    return this.detail(campaign, firmware);
+  }
+
+  /** @throws NotFoundError `campaign/not_found`. */
+  async get(organizationId: string, campaignId: string): Promise<CampaignDetailResponseDto> {
+    return this.detail(await this.require(organizationId, campaignId));
+  }
+
+  async list(organizationId: string, query: ListCampaignsQueryDto): Promise<CampaignListResponseDto> {
+    const filters = { status: query.status, priority: query.priority, deploymentStrategy: query.deployment_strategy, firmwareId: query.firmware_id };
+    const page = await this.repository.page(organizationId, filters, query.limit, query.offset);
+    const ids = page.items.map((campaign) => campaign.campaignId);
+    const [firmware, tallies, stages] = await Promise.all([
+      this.firmware.findMany(organizationId, page.items.map((campaign) => campaign.firmwareId)),
+      this.repository.talliesOf(organizationId, ids),
+      this.repository.stagesOf(organizationId, ids),
+    ]);
+    const items = page.items.map((campaign) =>
+      toCampaignResponse(campaign, {
+        firmware: firmware.get(campaign.firmwareId) ?? null,
+        tallies: tallies.get(campaign.campaignId) as CampaignView['tallies'],
+        stages: stages.get(campaign.campaignId) ?? [],
+      }),
+    );
+    return listEnvelope('campaigns', { items, total: page.total }, query, {
+      status: query.status ?? null,
+      priority: query.priority ?? null,
+      deployment_strategy: query.deployment_strategy ?? null,
+      firmware_id: query.firmware_id ?? null,
+    });
+  }
+
+  /**
+   * Changes settings before the start; an approved campaign goes back to `pending_approval`.
+   * @throws ConflictError `campaign/invalid_transition` once started (or rejected, cancelled).
+   * @throws ValidationError as `create`.
+   */
+  async update(organizationId: string, campaignId: string, change: UpdateCampaignDto, principal: Principal): Promise<CampaignDetailResponseDto> {
+    const current = await this.require(organizationId, campaignId);
+    this.assertAllowed('update', current);
+    const { settings, errors } = applyChange(settingsOf(current), change);
+    if (errors.length > 0) throw new ValidationError(errors);
+    this.validate(organizationId, settings, current.deploymentStrategy as DeploymentStrategy, campaignId);
+    const firmware = await this.firmware.get(organizationId, current.firmwareId);
+    const counts = await this.targeting.counts(organizationId, specOf(settings, campaignId), firmware);
+    const campaign = await this.prisma.$transaction(async (tx) => {
+      const locked = await this.lock(organizationId, campaignId, tx);
+      this.assertAllowed('update', locked);
+      const reapprove = locked.requiresApproval && locked.approved === true;
+      return this.lifecycle.transition(tx, locked, {
+        event: 'updated',
+        to: reapprove ? 'pending_approval' : (locked.status as CampaignStatus),
+        actor: actorOf(principal),
+        reason: reapprove ? 'Changed after its approval: it needs approving again' : null,
+        data: { fields: Object.keys(change).filter((key) => (change as Record<string, unknown>)[key] !== undefined) },
+        fields: {
+          ...storedSettings(settings),
+          targetDeviceCount: counts.selected,
+          ...(reapprove ? { approved: null, approvedBy: null, approvedAt: null, approvalComment: null, approvalConditions: dbNull() } : {}),
+        },
+      });
+    });
+    return this.detail(campaign, firmware);
+  }
+
+  /**
+   * Starts the campaign: resolves its targets now (a `scheduled` one, or one whose
+   * `scheduled_start` is ahead, waits in `scheduled` and resolves when it comes). Starting a
+   * running or scheduled campaign changes nothing; a paused one resumes.
+   * @throws ConflictError `campaign/approval_required`, `campaign/invalid_transition`.
+   */
+  async start(organizationId: string, campaignId: string, principal: Principal): Promise<CampaignDetailResponseDto> {
+    const actor = actorOf(principal);
+    const campaign = await this.act(organizationId, campaignId, 'start', async (tx, locked) => {
+      if (locked.status === 'paused') return this.lifecycle.transition(tx, locked, { event: 'resumed', to: 'in_progress', actor });
+      const waits = locked.deploymentStrategy === 'scheduled' || (locked.scheduledStart !== null && locked.scheduledStart > this.clock.now());
+      if (waits) {
+        return this.lifecycle.transition(tx, locked, { event: 'scheduled', to: 'scheduled', actor, reason: `Starts at ${(locked.scheduledStart ?? this.clock.now()).toISOString()}` });
+      }
+      return this.lifecycle.begin(tx, locked, actor);
+    });
+    this.kicks.kick(keyOf(campaign));
+    return this.detail(campaign);
+  }
+
+  /** Nothing new is released; updates already with devices go on. @throws ConflictError `campaign/invalid_transition`. */
+  pause(organizationId: string, campaignId: string, reason: string | undefined, principal: Principal): Promise<CampaignDetailResponseDto> {
+    return this.actAndShow(organizationId, campaignId, 'pause', (tx, locked) =>
+      this.lifecycle.transition(tx, locked, { event: 'paused', to: 'paused', actor: actorOf(principal), reason: reason ?? null }),
+    );
+  }
+
+  /** @throws ConflictError `campaign/invalid_transition`. */
+  async resume(organizationId: string, campaignId: string, principal: Principal): Promise<CampaignDetailResponseDto> {
+    const campaign = await this.act(organizationId, campaignId, 'resume', (tx, locked) =>
+      this.lifecycle.transition(tx, locked, { event: 'resumed', to: 'in_progress', actor: actorOf(principal) }),
+    );
+    this.kicks.kick(keyOf(campaign));
+    return this.detail(campaign);
+  }
+
+  /** Cancels every unfinished update (devices holding one are told). @throws ConflictError `campaign/invalid_transition`. */
+  cancel(organizationId: string, campaignId: string, reason: string | undefined, principal: Principal): Promise<CampaignDetailResponseDto> {
+    return this.actAndShow(organizationId, campaignId, 'cancel', (tx, locked) => this.lifecycle.cancel(tx, locked, actorOf(principal), reason ?? null));
+  }
+
+  /**
+   * Approves (`created`, ready to start) or rejects (`rejected`, for good) a campaign waiting
+   * for approval. The route requires `admin`.
+   * @throws ForbiddenError `campaign/self_approval` for the campaign's creator.
+   * @throws ValidationError when the body names another campaign.
+   * @throws ConflictError `campaign/invalid_transition` unless pending approval.
+   */
+  async approve(organizationId: string, campaignId: string, request: ApproveCampaignDto, principal: Principal): Promise<CampaignDetailResponseDto> {
+    if (request.campaign_id !== undefined && request.campaign_id !== campaignId) {
+      throw new ValidationError([{ loc: ['body', 'campaign_id'], msg: 'campaign_id must be the campaign of the path', type: 'mismatch' }]);
+    }
+    return this.actAndShow(organizationId, campaignId, 'approve', (tx, locked) => {
+      if (locked.createdBy === principal.id) {
+        throw new ForbiddenError(ErrorCode.CampaignSelfApproval, 'A campaign must be approved by someone other than its creator');
+      }
+      return this.lifecycle.transition(tx, locked, {
+        event: request.approved ? 'approved' : 'rejected',
+        to: request.approved ? 'created' : 'rejected',
+        actor: actorOf(principal),
+        reason: request.approval_comment ?? null,
+        fields: {
+          approved: request.approved,
+          approvedBy: principal.id,
+          approvedAt: this.clock.now(),
+          approvalComment: request.approval_comment ?? null,
+          approvalConditions: request.conditions === undefined ? dbNull() : (request.conditions as Prisma.InputJsonValue),
+          ...(request.approved ? {} : { actualEnd: this.clock.now() }),
+        },
+      });
+    });
+  }
+
+  /**
+   * Rolls every device the campaign completed back to its own previous version, after cancelling
+   * what it has not finished. @throws ConflictError `campaign/invalid_transition`.
+   */
+  async rollback(organizationId: string, campaignId: string, reason: string | undefined, principal: Principal): Promise<CampaignDetailResponseDto> {
+    const campaign = await this.act(organizationId, campaignId, 'rollback', (tx, locked) =>
+      this.lifecycle.rollBack(tx, locked, actorOf(principal), reason ?? `Rolled back by ${principal.id}`),
+    );
+    this.kicks.kick(keyOf(campaign));
+    return this.detail(campaign);
+  }
+
+  /**
+   * Opens the next stage now without waiting for its gate; for blue-green, switches the staged
+   * devices now.
+   * @throws ConflictError `campaign/invalid_transition` unless running, `campaign/no_next_stage`
+   *   at the last stage (or after the switch).
+   */
+  async advance(organizationId: string, campaignId: string, principal: Principal): Promise<CampaignDetailResponseDto> {
+    const actor = actorOf(principal);
+    const campaign = await this.act(organizationId, campaignId, 'advance', async (tx, locked) => {
+      const reason = `Advanced by ${principal.id}`;
+      if (locked.deploymentStrategy === 'blue_green') {
+        if (locked.activatedAt !== null) throw noNextStage(locked, 'its devices were switched already');
+        return this.lifecycle.activate(tx, locked, actor, reason);
+      }
+      const stages = await this.repository.stages(keyOf(locked), tx);
+      const next = (locked.openStage ?? 0) + 1;
+      if (next >= stages.length) throw noNextStage(locked, 'its last stage is open');
+      return this.lifecycle.openStage(tx, locked, next, actor, reason);
+    });
+    this.kicks.kick(keyOf(campaign));
+    return this.detail(campaign);
+  }
+
+  /** The campaign's rows (update and rollback), by device. @throws NotFoundError `campaign/not_found`. */
+  async devices(organizationId: string, campaignId: string, query: ListCampaignDevicesQueryDto): Promise<CampaignDeviceListResponseDto> {
+    await this.require(organizationId, campaignId);
+    const page = await this.updates.page({ organizationId, campaignId }, { status: query.status, stage: query.stage, kind: query.kind }, query.limit, query.offset);
+    return listEnvelope('devices', { items: page.items.map(toCampaignDevice), total: page.total }, query, {
+      status: query.status ?? null,
+      stage: query.stage ?? null,
+      kind: query.kind ?? null,
+    });
+  }
+
+  /** The campaign, for other modules' reads (stats). @throws NotFoundError `campaign/not_found`. */
+  async require(organizationId: string, campaignId: string): Promise<Campaign> {
+    const campaign = await this.repository.findById(organizationId, campaignId);
+    if (!campaign) throw campaignNotFound(campaignId);
+    return campaign;
+  }
+
+  private async detail(campaign: Campaign, firmware?: FirmwareResponseDto): Promise<CampaignDetailResponseDto> {
+    const key = keyOf(campaign);
+    const [found, tallies, stages, timeline] = await Promise.all([
+      firmware ? Promise.resolve(new Map([[firmware.firmware_id, firmware]])) : this.firmware.findMany(campaign.organizationId, [campaign.firmwareId]),
+      this.repository.tallies(key),
+      this.repository.stages(key),
+      this.repository.timeline(key),
+    ]);
+    return toCampaignDetail(campaign, { firmware: found.get(campaign.firmwareId) ?? null, tallies, stages }, timeline);
+  }
+
+  /** Locks the campaign, checks the action is allowed, and runs it unless it changes nothing. */
+  private async act(
+    organizationId: string,
+    campaignId: string,
+    action: CampaignAction,
+    work: (tx: TransactionClient, locked: Campaign) => Promise<Campaign>,
+  ): Promise<Campaign> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await this.lock(organizationId, campaignId, tx);
+      return this.assertAllowed(action, locked) ? locked : work(tx, locked);
+    }, LONG_TRANSACTION);
+  }
+
+  private async actAndShow(
+    organizationId: string,
+    campaignId: string,
+    action: CampaignAction,
+    work: (tx: TransactionClient, locked: Campaign) => Promise<Campaign>,
+  ): Promise<CampaignDetailResponseDto> {
+    return this.detail(await this.act(organizationId, campaignId, action, work));
+  }
+
+  private async lock(organizationId: string, campaignId: string, tx: TransactionClient): Promise<Campaign> {
+    const campaign = await this.repository.lock(organizationId, campaignId, tx);
+    if (!campaign) throw campaignNotFound(campaignId);
+    return campaign;
+  }
+
+  /**
+   * Throws unless `action` is allowed on the campaign now; returns true when it would change
+   * nothing (starting a running campaign).
+   */
+  private assertAllowed(action: CampaignAction, campaign: Campaign): boolean {
+    const status = campaign.status as CampaignStatus;
+    if (action === 'start' && status === 'pending_approval') {
+      throw new ConflictError(ErrorCode.CampaignApprovalRequired, `Campaign ${campaign.campaignId} needs approval before it can start`);
+    }
+    const check = checkAction(action, status);
+    if (!check.allowed) {
+      throw new ConflictError(ErrorCode.CampaignInvalidTransition, `Campaign ${campaign.campaignId} is ${status}; it cannot ${action === 'update' ? 'be changed' : action}`);
+    }
+    return check.noop;
+  }
+
+  /** Every rule across fields, and the targets through the targeting module's rules. */
+  private validate(organizationId: string, settings: CampaignSettings, strategy: DeploymentStrategy, campaignId: string): void {
+    const problems = settingsProblems(settings, strategy);
+    if (problems.length > 0) throw new ValidationError(problems);
+    this.targeting.resolve(organizationId, specOf(settings, campaignId));
+  }
+}
+
+function specOf(settings: CampaignSettings, campaignId: string) {
+  return targetSpecOf({ ...settings, campaignId });
+}
+
+/** The settings as campaign columns. */
+function storedSettings(settings: CampaignSettings): Omit<Prisma.CampaignUncheckedCreateInput, 'organizationId' | 'campaignId' | 'firmwareId' | 'deviceModel' | 'deploymentStrategy' | 'requiresApproval' | 'status' | 'createdBy'> {
+  return { ...settings, targetFilters: settings.targetFilters === null ? dbNull() : (settings.targetFilters as Prisma.InputJsonValue) };
+}
+
+function dbNull(): typeof Prisma.DbNull {
+  return Prisma.DbNull;
+}
+
+function campaignNotFound(campaignId: string): NotFoundError {
+  return new NotFoundError(ErrorCode.CampaignNotFound, `Campaign ${campaignId} not found`);
+}
+
+function noNextStage(campaign: Campaign, why: string): ConflictError {
+  return new ConflictError(ErrorCode.CampaignNoNextStage, `Campaign ${campaign.campaignId} has nothing to advance to: ${why}`);
+}

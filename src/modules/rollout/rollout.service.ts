@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../common/time/clock';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { isTransactionConflict } from '../../database/sql-errors';
+import type { Campaign } from '../../generated/prisma/client';
+import { CampaignLifecycle, keyOf, SCHEDULER } from '../campaigns/campaign-lifecycle';
+import { type CampaignKey, CampaignsRepository } from '../campaigns/campaigns.repository';
+import { LONG_TRANSACTION } from '../campaigns/campaigns.service';
+import type { DeploymentStrategy } from '../campaigns/domain/campaign-state';
+import { emptyCounts } from '../campaigns/domain/campaign-tallies';
+import { gateMinutes } from '../campaigns/domain/stage-plan';
+import { CampaignUpdatesService } from '../updates/campaign-updates.service';
+import { planTick, type RolloutCampaign, type RolloutPlan } from './domain/rollout-plan';
+import { RolloutMetrics } from './rollout.metrics';
+
+/** Campaigns looked at per tick, highest priority first. */
+const CAMPAIGNS_PER_TICK = 1_000;
+/** Staged blue-green rows switched per statement; a tick switches until none is left. */
+const ACTIVATION_CHUNK = 10_000;
+/** A campaign's row whose device was busy is looked at again after this many ticks. */
+const BUSY_RECHECK_TICKS = 5;
+
+/**
+ * The rollout engine. Each tick looks at every campaign with rollout work, highest priority
+ * first; each campaign is claimed with FOR UPDATE SKIP LOCKED (so replicas share the work and a
+ * campaign is never worked on twice at once), its counts folded, what to do decided by
+ * `planTick` (pure) and applied in the same transaction. Everything is driven by database state,
+ * so a missed, repeated or concurrent tick does no harm, and a replica killed mid-tick loses
+ * nothing (its transaction rolls back).
+ */
+@Injectable()
+export class RolloutService {
+  private readonly logger = new Logger('Rollout');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly campaigns: CampaignsRepository,
+    private readonly lifecycle: CampaignLifecycle,
+    private readonly updates: CampaignUpdatesService,
+    private readonly clock: Clock,
+    private readonly metrics: RolloutMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** One tick over every campaign with work; returns how many this replica worked on. */
+  async tick(): Promise<number> {
+    const stop = this.metrics.tickStarted();
+    try {
+      let worked = 0;
+      for (const campaign of await this.campaigns.listActive(CAMPAIGNS_PER_TICK)) {
+        if (await this.tickCampaign(campaign)) worked += 1;
+      }
+      return worked;
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * One campaign's tick, in one transaction; false when another replica holds the campaign or it
+   * has no rollout work. A lost lock race (deadlock) is logged and left for the next tick.
+   */
+  async tickCampaign(key: CampaignKey): Promise<boolean> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const campaign = await this.campaigns.lockForTick(key.organizationId, key.campaignId, tx);
+        if (campaign === null) return false;
+        await this.campaigns.foldDeltas(key, tx);
+        const plan = await this.plan(campaign, tx);
+        await this.apply(tx, campaign, plan);
+        return true;
+      }, LONG_TRANSACTION);
+    } catch (error) {
+      if (!isTransactionConflict(error)) throw error;
+      this.logger.warn(`Campaign ${key.campaignId} met a lock conflict; the next tick takes it up`);
+      return false;
+    }
+  }
+
+  private async plan(campaign: Campaign, tx: TransactionClient): Promise<RolloutPlan> {
+    const key = keyOf(campaign);
+    const [tallies, stages] = await Promise.all([this.campaigns.tallies(key, tx), this.campaigns.stages(key, tx)]);
+    const settings = {
+      strategy: campaign.deploymentStrategy as DeploymentStrategy,
+      stageSoakMinutes: campaign.stageSoakMinutes,
+      canaryDurationMinutes: campaign.canaryDurationMinutes,
+    };
+    return planTick({
+      now: this.clock.now(),
+      campaign: rolloutCampaign(campaign),
+      stages: stages.map((stage) => ({
+        stage: stage.stage,
+        planned: stage.planned,
+        openedAt: stage.openedAt,
+        finishedAt: stage.finishedAt,
+        gateMs: gateMinutes(settings, stage.stage) * 60_000,
+        counts: tallies.stages.get(stage.stage) ?? emptyCounts(),
+      })),
+      rollback: tallies.rollback,
+    });
+  }
+
+  /** Applies a plan in its documented order (see `RolloutPlan`). */
+  private async apply(tx: TransactionClient, initial: Campaign, plan: RolloutPlan): Promise<void> {
+    let campaign = initial;
+    const key = keyOf(campaign);
+    if (plan.start) {
+      await this.lifecycle.begin(tx, campaign, SCHEDULER);
+      return;
+    }
+    for (const stage of plan.finishedStages) await this.campaigns.updateStage(key, stage, { finishedAt: this.clock.now() }, tx);
+    if (plan.fail) {
+      await this.lifecycle.fail(tx, campaign, plan.fail.breach, plan.fail);
+      return;
+    }
+    if (plan.stopReleasing) await this.lifecycle.stopReleasing(tx, campaign, campaign.deploymentStrategy === 'blue_green' && campaign.activatedAt === null);
+    if (plan.openStage !== null) campaign = await this.lifecycle.openStage(tx, campaign, plan.openStage, SCHEDULER, 'The previous stage finished under the threshold and its gate opened');
+    if (plan.activate) {
+      campaign = await this.lifecycle.activate(tx, campaign, SCHEDULER, `${100 - campaign.failureThresholdPercent}% or more of the devices staged the image`);
+    }
+    if (plan.activate || plan.sweepActivation) await this.switchStaged(tx, campaign);
+    if (plan.release > 0) await this.release(tx, campaign, 'update', plan.release);
+    if (plan.releaseRetries > 0) await this.updates.releaseDueRetries(tx, key, plan.releaseRetries);
+    if (plan.releaseRollback > 0) await this.release(tx, campaign, 'rollback', plan.releaseRollback);
+    if (plan.complete !== null) await this.lifecycle.complete(tx, campaign, plan.complete);
+    if (plan.rolledBack) await this.lifecycle.finishRollback(tx, campaign);
+  }
+
+  /** Releases up to `limit` rows of the open stages (a rollback's rows are all one stage) and counts them. */
+  private async release(tx: TransactionClient, campaign: Campaign, kind: 'update' | 'rollback', limit: number): Promise<void> {
+    const key = keyOf(campaign);
+    const stages = kind === 'rollback' ? [0] : Array.from({ length: (campaign.openStage ?? 0) + 1 }, (_, stage) => stage);
+    const released = await this.updates.release(
+      tx,
+      { ...key, kind, stages },
+      limit,
+      BUSY_RECHECK_TICKS * this.config.scheduler.tickMs,
+      kind === 'rollback' ? `Rolled back by campaign ${campaign.campaignId}` : `Released by campaign ${campaign.campaignId}`,
+    );
+    if (released.length === 0) return;
+    if (kind === 'update') {
+      const byStage = new Map<number, number>();
+      for (const row of released) byStage.set(row.campaignStage ?? 0, (byStage.get(row.campaignStage ?? 0) ?? 0) + 1);
+      await this.campaigns.addReleased(key, byStage, tx);
+    }
+    await this.campaigns.recordRelease(key, released.length, tx);
+    this.metrics.released(kind, released.length);
+  }
+
+  /** Blue-green's switch for every staged row, a chunk per statement. */
+  private async switchStaged(tx: TransactionClient, campaign: Campaign): Promise<void> {
+    const detail = `Switched by campaign ${campaign.campaignId}: activate now`;
+    while ((await this.updates.activate(tx, keyOf(campaign), ACTIVATION_CHUNK, detail)) === ACTIVATION_CHUNK);
+  }
+}
+
+function rolloutCampaign(campaign: Campaign): RolloutCampaign {
+  return {
+    status: campaign.status as RolloutCampaign['status'],
+    strategy: campaign.deploymentStrategy as DeploymentStrategy,
+    openStage: campaign.openStage,
+    activatedAt: campaign.activatedAt,
+    scheduledStart: campaign.scheduledStart,
+    scheduledEnd: campaign.scheduledEnd,
+    batchSize: campaign.batchSize,
+    maxConcurrentUpdates: campaign.maxConcurrentUpdates,
+    failureThresholdPercent: campaign.failureThresholdPercent,
+    minFailureSample: campaign.minFailureSample,
+    rollbackTriggers: campaign.rollbackTriggers,
+    autoRollback: campaign.autoRollback,
+  };
+}

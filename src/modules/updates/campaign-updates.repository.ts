@@ -1,0 +1,307 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
+import { type DeviceUpdate, Prisma } from '../../generated/prisma/client';
+import {
+  BEFORE_COLUMNS,
+  type CampaignKey,
+  type Changed,
+  type ChangedRow,
+  changed,
+  DEVICE_UPDATE_COLUMNS,
+  RELEASED,
+} from './updates.repository';
+
+/** What a campaign's new rows are: its firmware, settings and the devices' selection. */
+export interface CampaignRowsSpec extends CampaignKey {
+  kind: 'update';
+  firmwareId: string;
+  toVersion: string;
+  downloadSize: bigint;
+  priority: string;
+  maxRetries: number;
+  timeoutMinutes: number;
+  createdBy: string;
+  /** `immediate`, or `deferred` for blue-green. */
+  activation: 'immediate' | 'deferred';
+  /**
+   * A query with the columns `device_id`, `firmware_version` and `sample_hash`: the selected
+   * devices, each once (the targeting module's selection).
+   */
+  selection: Prisma.Sql;
+  /** Each stage's cumulative share in hundredths of a percent (see `stageSizes`). */
+  stageHundredths: number[];
+  /** A canary's first stage holds at least one device. */
+  firstStageAtLeastOne: boolean;
+}
+
+/** Rows per stage (and state bucket) a bulk statement created or changed. */
+export interface StageCount {
+  stage: number;
+  /** The row's state before (for a change) or after (for an insert), as a tally bucket name. */
+  bucket: string;
+  count: number;
+}
+
+/** A campaign's row as its device list shows it. */
+export interface CampaignDeviceRow {
+  deviceId: string;
+  stage: number | null;
+  status: string;
+  currentPhase: string | null;
+  updateId: string;
+  kind: string;
+  fromVersion: string | null;
+  toVersion: string;
+  errorCode: string | null;
+  updatedAt: Date;
+}
+
+/** Filters of a campaign's device list. */
+export interface CampaignDeviceFilters {
+  status?: string;
+  stage?: number;
+  kind?: string;
+}
+
+/** The bucket of a row of `u` in SQL, as `bucketOf` (campaigns/domain/campaign-tallies.ts) computes it. */
+const BUCKET_SQL = Prisma.raw(`CASE
+  WHEN u.status = 'created' AND u.current_phase = 'waiting_busy' THEN 'waiting_busy'
+  WHEN u.status = 'failed' AND u.next_retry_at IS NOT NULL THEN 'retrying'
+  WHEN u.status = 'failed' AND u.error_code = 'TIMEOUT' THEN 'timed_out'
+  ELSE u.status END`);
+
+/** Rows per statement of the bulk paths that touch a whole campaign (cancelling what was never released). */
+const BULK_CHUNK = 50_000;
+
+/**
+ * A campaign's rows in `device_updates`, written in bulk: created at start in one INSERT … SELECT
+ * from the targeting module's selection, released in batches, cancelled, rolled back. Every
+ * statement is bounded by its batch or walks the campaign in chunks on its indexes.
+ */
+@Injectable()
+export class CampaignUpdatesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Inserts a `created` row per selected device, numbered in the selection's hash order and put
+   * into its stage by the same order (stage k holds positions up to ceil(total × share_k)),
+   * `not_before` now. A row the campaign already has is left as it is, so a repeated start
+   * adds nothing. Returns the rows inserted per stage.
+   */
+  async insertRows(spec: CampaignRowsSpec, tx: TransactionClient): Promise<StageCount[]> {
+    const rows = await tx.$queryRaw<{ stage: number; count: number }[]>`
+      WITH picked AS (
+        SELECT s.device_id, s.firmware_version,
+               row_number() OVER (ORDER BY s.sample_hash, s.device_id) AS position, count(*) OVER () AS total
+          FROM (${spec.selection}) s
+      ), staged AS (
+        SELECT p.device_id, p.firmware_version,
+               (SELECT count(*) FROM unnest(${spec.stageHundredths}::int[]) WITH ORDINALITY AS l(hundredths, i)
+                 WHERE p.position > CASE WHEN l.i = 1 AND ${spec.firstStageAtLeastOne}
+                                         THEN greatest(1, (p.total * l.hundredths + 9999) / 10000)
+                                         ELSE (p.total * l.hundredths + 9999) / 10000 END)::smallint AS stage
+          FROM picked p
+      ), inserted AS (
+        INSERT INTO ota.device_updates AS u (
+          organization_id, update_id, device_id, campaign_id, campaign_stage, kind, firmware_id, from_version, to_version,
+          status, current_phase, priority, max_retries, timeout_minutes, force, download_size, created_by, activation,
+          not_before, updated_at)
+        SELECT ${spec.organizationId}, replace(gen_random_uuid()::text, '-', ''), s.device_id, ${spec.campaignId}, s.stage, ${spec.kind},
+               ${spec.firmwareId}, s.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority}, ${spec.maxRetries},
+               ${spec.timeoutMinutes}, false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation}, now(), now()
+          FROM staged s
+        ON CONFLICT DO NOTHING
+        RETURNING u.campaign_stage
+      )
+      SELECT campaign_stage::int AS stage, count(*)::int AS count FROM inserted GROUP BY 1 ORDER BY 1`;
+    return rows.map((row) => ({ ...row, bucket: 'created' }));
+  }
+
+  /**
+   * Up to `limit` unreleased rows of one stage whose `not_before` passed, locked, skipping rows
+   * another transaction holds; each device with a released, unfinished update is set aside
+   * (`waiting_busy`, looked at again after `busyRecheckMs`) and the others are released
+   * (`scheduled`, `timeout_at` from now). One statement; the rows come back with their state
+   * before.
+   */
+  async releaseStage(
+    campaign: CampaignKey & { kind: string; stage: number },
+    limit: number,
+    busyRecheckMs: number,
+    tx: TransactionClient,
+  ): Promise<{ released: Changed[]; busy: Changed[] }> {
+    const rows = await tx.$queryRaw<(ChangedRow & { outcome: 'released' | 'busy' })[]>`
+      WITH due AS (
+        SELECT u.organization_id, u.update_id, u.device_id, u.status, u.current_phase, u.error_code, u.next_retry_at
+          FROM ota.device_updates u
+         WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId} AND u.kind = ${campaign.kind}
+           AND u.campaign_stage = ${campaign.stage} AND u.status = 'created' AND u.not_before <= now()
+         ORDER BY u.not_before
+         LIMIT ${limit}
+           FOR UPDATE SKIP LOCKED
+      ), busy AS (
+        SELECT due.update_id FROM due
+         WHERE EXISTS (SELECT 1 FROM ota.device_updates a
+                        WHERE a.organization_id = due.organization_id AND a.device_id = due.device_id AND a.status IN (${RELEASED}))
+      ), set_aside AS (
+        UPDATE ota.device_updates u
+           SET current_phase = 'waiting_busy', not_before = now() + make_interval(secs => ${busyRecheckMs}::float8 / 1000), updated_at = now()
+          FROM due
+         WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id AND due.update_id IN (SELECT update_id FROM busy)
+     RETURNING 'busy' AS outcome, ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}
+      ), released AS (
+        UPDATE ota.device_updates u
+           SET status = 'scheduled', current_phase = 'scheduled', scheduled_at = now(),
+               timeout_at = now() + make_interval(mins => u.timeout_minutes), not_before = NULL, updated_at = now()
+          FROM due
+         WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id AND due.update_id NOT IN (SELECT update_id FROM busy)
+     RETURNING 'released' AS outcome, ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}
+      )
+      SELECT * FROM set_aside UNION ALL SELECT * FROM released`;
+    const released: Changed[] = [];
+    const busy: Changed[] = [];
+    for (const { outcome, ...row } of rows) (outcome === 'released' ? released : busy).push(changed(row));
+    return { released, busy };
+  }
+
+  /**
+   * Cancels every unreleased row of the campaign (of `kind`), in chunks, without timeline or
+   * events: nobody was ever told of them. Returns what was cancelled by stage and former bucket.
+   */
+  async cancelUnreleased(campaign: CampaignKey, kind: string, tx: TransactionClient): Promise<StageCount[]> {
+    const totals = new Map<string, StageCount>();
+    for (;;) {
+      const rows = await tx.$queryRaw<StageCount[]>`
+        WITH due AS (
+          SELECT u.organization_id, u.update_id, ${BUCKET_SQL} AS bucket FROM ota.device_updates u
+           WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId} AND u.kind = ${kind}
+             AND u.status = 'created'
+           LIMIT ${BULK_CHUNK}
+             FOR UPDATE),
+        cancelled AS (
+          UPDATE ota.device_updates u
+             SET status = 'cancelled', current_phase = 'cancelled', completed_at = now(), not_before = NULL, updated_at = now()
+            FROM due
+           WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+       RETURNING u.campaign_stage, due.bucket)
+        SELECT campaign_stage::int AS stage, bucket, count(*)::int AS count FROM cancelled GROUP BY 1, 2`;
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const key = `${row.stage}\u0000${row.bucket}`;
+        const sum = totals.get(key);
+        if (sum) sum.count += row.count;
+        else totals.set(key, { ...row });
+      }
+    }
+    return [...totals.values()];
+  }
+
+  /** Up to `limit` of the campaign's released, unfinished rows, locked (waiting for device reports that hold them). */
+  lockReleased(campaign: CampaignKey, limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
+    return tx.$queryRaw<DeviceUpdate[]>`
+      SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
+       WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId} AND u.status IN (${RELEASED})
+       ORDER BY u.organization_id, u.update_id
+       LIMIT ${limit}
+         FOR UPDATE`;
+  }
+
+  /** The campaign's failed rows waiting for an automatic retry fail for good (nothing of it is released again). */
+  async dropRetries(campaign: CampaignKey, tx: TransactionClient): Promise<Changed[]> {
+    const rows = await tx.$queryRaw<ChangedRow[]>`
+      WITH due AS (
+        SELECT organization_id, update_id, status, current_phase, error_code, next_retry_at FROM ota.device_updates
+         WHERE organization_id = ${campaign.organizationId} AND campaign_id = ${campaign.campaignId}
+           AND status = 'failed' AND next_retry_at IS NOT NULL
+           FOR UPDATE)
+      UPDATE ota.device_updates u SET next_retry_at = NULL, updated_at = now()
+        FROM due
+       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+   RETURNING ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}`;
+    return rows.map(changed);
+  }
+
+  /**
+   * A rollback row (unreleased, stage 0) for every device the campaign completed, back to the
+   * version it ran before: the firmware of `deviceModel` with exactly that version. A device
+   * whose old image is gone (or that reported no version) gets a failed row,
+   * `rollback/firmware_missing`. Reads the firmware table of the firmware module, as one join,
+   * so a million devices never pass through Node. Returns the rows by bucket.
+   */
+  async insertRollbacks(
+    campaign: CampaignKey & { deviceModel: string; firmwareId: string; priority: string; timeoutMinutes: number; createdBy: string; reason: string },
+    tx: TransactionClient,
+  ): Promise<StageCount[]> {
+    return tx.$queryRaw<StageCount[]>`
+      WITH done AS (
+        SELECT u.device_id, u.from_version, u.to_version FROM ota.device_updates u
+         WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId}
+           AND u.kind = 'update' AND u.status = 'completed'
+      ), targets AS (
+        SELECT d.device_id, d.from_version, d.to_version, f.firmware_id, f.file_size
+          FROM done d
+          LEFT JOIN ota.firmware f ON f.organization_id = ${campaign.organizationId} AND f.device_model = ${campaign.deviceModel}
+                                  AND f.version = d.from_version
+      ), inserted AS (
+        INSERT INTO ota.device_updates AS u (
+          organization_id, update_id, device_id, campaign_id, campaign_stage, kind, firmware_id, from_version, to_version,
+          status, current_phase, priority, max_retries, timeout_minutes, force, download_size, created_by, not_before,
+          error_code, error_message, completed_at, updated_at)
+        SELECT ${campaign.organizationId}, replace(gen_random_uuid()::text, '-', ''), t.device_id, ${campaign.campaignId}, 0, 'rollback',
+               coalesce(t.firmware_id, ${campaign.firmwareId}), t.to_version, coalesce(t.from_version, '(unknown)'),
+               CASE WHEN t.firmware_id IS NULL THEN 'failed' ELSE 'created' END,
+               CASE WHEN t.firmware_id IS NULL THEN 'failed' ELSE 'created' END,
+               ${campaign.priority}, 0, ${campaign.timeoutMinutes}, true, t.file_size, ${campaign.createdBy},
+               CASE WHEN t.firmware_id IS NULL THEN NULL ELSE now() END,
+               CASE WHEN t.firmware_id IS NULL THEN 'rollback/firmware_missing' END,
+               CASE WHEN t.firmware_id IS NULL
+                    THEN 'No firmware ' || coalesce(t.from_version, '(no version reported)') || ' for model ' || ${campaign.deviceModel} || ' to roll back to' END,
+               CASE WHEN t.firmware_id IS NULL THEN now() END,
+               now()
+          FROM targets t
+        ON CONFLICT DO NOTHING
+        RETURNING u.status
+      )
+      SELECT 0 AS stage, status AS bucket, count(*)::int AS count FROM inserted GROUP BY status`;
+  }
+
+  /**
+   * Blue-green's switch for up to `limit` staged rows of the campaign: `activation` becomes
+   * `now` and the timeout starts again (a staged row waits without one). Rows come back as
+   * they are now.
+   */
+  activate(campaign: CampaignKey, limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
+    return tx.$queryRaw<DeviceUpdate[]>`
+      WITH due AS (
+        SELECT organization_id, update_id FROM ota.device_updates
+         WHERE organization_id = ${campaign.organizationId} AND campaign_id = ${campaign.campaignId}
+           AND status = 'awaiting_activation' AND activation = 'deferred'
+         LIMIT ${limit}
+           FOR UPDATE SKIP LOCKED)
+      UPDATE ota.device_updates u
+         SET activation = 'now', timeout_at = now() + make_interval(mins => u.timeout_minutes), updated_at = now()
+        FROM due
+       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+   RETURNING ${DEVICE_UPDATE_COLUMNS}`;
+  }
+
+  /** A page of the campaign's rows, by device id, and how many match. */
+  async page(campaign: CampaignKey, filters: CampaignDeviceFilters, limit: number, offset: number): Promise<{ items: CampaignDeviceRow[]; total: number }> {
+    const conditions = [Prisma.sql`u.organization_id = ${campaign.organizationId}`, Prisma.sql`u.campaign_id = ${campaign.campaignId}`];
+    if (filters.status !== undefined) conditions.push(Prisma.sql`u.status = ${filters.status}`);
+    if (filters.stage !== undefined) conditions.push(Prisma.sql`u.campaign_stage = ${filters.stage}`);
+    if (filters.kind !== undefined) conditions.push(Prisma.sql`u.kind = ${filters.kind}`);
+    const where = Prisma.join(conditions, ' AND ');
+    const [items, [{ total }]] = await Promise.all([
+      this.prisma.$queryRaw<CampaignDeviceRow[]>`
+        SELECT u.device_id AS "deviceId", u.campaign_stage::int AS stage, u.status, u.current_phase AS "currentPhase",
+               u.update_id AS "updateId", u.kind, u.from_version AS "fromVersion", u.to_version AS "toVersion",
+               u.error_code AS "errorCode", u.updated_at AS "updatedAt"
+          FROM ota.device_updates u WHERE ${where}
+         ORDER BY u.device_id COLLATE "C", u.kind DESC
+         LIMIT ${limit} OFFSET ${offset}`,
+      this.prisma.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM ota.device_updates u WHERE ${where}`,
+    ]);
+    return { items, total };
+  }
+}

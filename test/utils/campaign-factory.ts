@@ -1,0 +1,178 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { Clock } from '../../src/common/time/clock';
+import { RolloutService } from '../../src/modules/rollout/rollout.service';
+import { createDevice, DEVICE_API_URL, deviceAuth } from './device-factory';
+import type { TestApp } from './test-app';
+import { sql } from './update-factory';
+
+export const CAMPAIGNS_URL = '/api/v1/campaigns';
+
+export function campaignUrl(campaignId: string, suffix = ''): string {
+  return `${CAMPAIGNS_URL}/${campaignId}${suffix}`;
+}
+
+/** The body of `POST /campaigns`: an immediate campaign of `firmwareId` to `group`, overridable. */
+export function campaignBody(firmwareId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: `campaign-${process.pid}-${Date.now()}`, firmware_id: firmwareId, target_groups: ['fleet'], deployment_strategy: 'immediate', ...overrides };
+}
+
+/** Creates a campaign and returns its body; fails the test unless 201. */
+export async function createCampaign(t: TestApp, headers: Record<string, string>, body: Record<string, unknown>): Promise<CampaignBody> {
+  const res = await t.request({ method: 'POST', url: CAMPAIGNS_URL, headers, payload: body });
+  if (res.statusCode !== 201) throw new Error(`creating a campaign answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+export interface CampaignBody {
+  campaign_id: string;
+  status: string;
+  [key: string]: unknown;
+}
+
+/** POST /campaigns/{id}/{action}, with a body when given. */
+export function campaignAction(t: TestApp, headers: Record<string, string>, campaignId: string, action: string, payload?: Record<string, unknown>): Promise<LightMyRequestResponse> {
+  return t.request({ method: 'POST', url: campaignUrl(campaignId, `/${action}`), headers, ...(payload === undefined ? {} : { payload }) });
+}
+
+/** Takes an action and returns the campaign; fails the test unless 200. */
+export async function act(t: TestApp, headers: Record<string, string>, campaignId: string, action: string, payload?: Record<string, unknown>): Promise<CampaignBody> {
+  const res = await campaignAction(t, headers, campaignId, action, payload);
+  if (res.statusCode !== 200) throw new Error(`${action} answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+export async function getCampaign(t: TestApp, headers: Record<string, string>, campaignId: string): Promise<CampaignBody> {
+  const res = await t.request({ method: 'GET', url: campaignUrl(campaignId), headers });
+  if (res.statusCode !== 200) throw new Error(`reading the campaign answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+export async function campaignStats(t: TestApp, headers: Record<string, string>, campaignId: string): Promise<Record<string, any>> {
+  const res = await t.request({ method: 'GET', url: `/api/v1/stats/campaigns/${campaignId}`, headers });
+  if (res.statusCode !== 200) throw new Error(`campaign stats answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+/** One tick of the rollout for one campaign (tests run with the scheduler off and drive it). */
+export function tick(t: TestApp, campaignId: string, organizationId: string): Promise<boolean> {
+  return t.app.get(RolloutService).tickCampaign({ organizationId, campaignId });
+}
+
+const clockOffsets = new WeakMap<Clock, number>();
+
+/** Moves the rollout's clock (soak and canary gates) `ms` ahead of the real time, for the rest of the test file. */
+export function advanceClock(t: TestApp, ms: number): void {
+  const clock = t.app.get(Clock);
+  const offset = (clockOffsets.get(clock) ?? 0) + ms;
+  clockOffsets.set(clock, offset);
+  jest.spyOn(clock, 'now').mockImplementation(() => new Date(Date.now() + offset));
+}
+
+/** A campaign's rows as stored, by device. */
+export function campaignRows(t: TestApp, campaignId: string, kind = 'update'): Promise<CampaignRow[]> {
+  return sql<CampaignRow>(
+    t,
+    `SELECT device_id, update_id, status, current_phase, campaign_stage, from_version, to_version, error_code, activation, kind
+       FROM ota.device_updates WHERE campaign_id = $1 AND kind = $2 ORDER BY device_id`,
+    [campaignId, kind],
+  );
+}
+
+export interface CampaignRow {
+  device_id: string;
+  update_id: string;
+  status: string;
+  current_phase: string | null;
+  campaign_stage: number | null;
+  from_version: string | null;
+  to_version: string;
+  error_code: string | null;
+  activation: string;
+  kind: string;
+}
+
+export type DeviceOutcome = 'completed' | 'failed' | 'ignore' | 'stage';
+
+/** A registered device and the token it talks to the device API with. */
+export interface TestDevice {
+  deviceId: string;
+  token: string;
+  version: string;
+}
+
+/**
+ * Devices that talk to the service over the public device API, as a real device would: check
+ * in, and for the update they are given report each phase up to the outcome `decide` picks.
+ */
+export class DeviceClient {
+  constructor(
+    private readonly t: TestApp,
+    readonly devices: TestDevice[],
+  ) {}
+
+  /** Registers `count` devices in the group `fleet` (and `groups`), on `version`. */
+  static async register(t: TestApp, headers: Record<string, string>, count: number, overrides: Record<string, unknown> = {}): Promise<DeviceClient> {
+    const devices: TestDevice[] = [];
+    for (let index = 0; index < count; index++) {
+      const device = await createDevice(t, headers, { groups: ['fleet'], firmware_version: '1.4.2', ...overrides });
+      devices.push({ deviceId: device.device_id, token: device.device_token, version: String(device.firmware_version) });
+    }
+    return new DeviceClient(t, devices);
+  }
+
+  /** The device's check-in answer's `update`, or null. */
+  async checkIn(device: TestDevice): Promise<Record<string, any> | null> {
+    const res = await this.t.request({
+      method: 'POST',
+      url: `${DEVICE_API_URL}/${encodeURIComponent(device.deviceId)}/check-in`,
+      headers: deviceAuth(device.token),
+      payload: { firmware_version: device.version },
+    });
+    if (res.statusCode !== 200) throw new Error(`check-in answered ${res.statusCode}: ${res.body}`);
+    return res.json().update;
+  }
+
+  /** A device's report on its update. */
+  report(device: TestDevice, updateId: string, body: Record<string, unknown>): Promise<LightMyRequestResponse> {
+    return this.t.request({
+      method: 'POST',
+      url: `${DEVICE_API_URL}/${encodeURIComponent(device.deviceId)}/updates/${updateId}/status`,
+      headers: deviceAuth(device.token),
+      payload: body,
+    });
+  }
+
+  /**
+   * Every device checks in once; a device with an update works on it to the outcome `decide`
+   * gives: `completed`, `failed`, `stage` (blue-green: stop at `awaiting_activation`, or finish
+   * when told `activation: now`) or `ignore`. Returns the devices that had an update.
+   */
+  async work(decide: (device: TestDevice, update: Record<string, any>) => DeviceOutcome = () => 'completed'): Promise<string[]> {
+    const worked: string[] = [];
+    for (const device of this.devices) {
+      const update = await this.checkIn(device);
+      if (update === null) continue;
+      const outcome = decide(device, update);
+      if (outcome === 'ignore') continue;
+      worked.push(device.deviceId);
+      await this.runUpdate(device, update, outcome);
+    }
+    return worked;
+  }
+
+  private async runUpdate(device: TestDevice, update: Record<string, any>, outcome: Exclude<DeviceOutcome, 'ignore'>): Promise<void> {
+    const steps: Record<string, unknown>[] =
+      update.activation === 'now'
+        ? [{ status: 'rebooting' }, { status: 'completed', firmware_version: update.version }]
+        : outcome === 'failed'
+          ? [{ status: 'downloading' }, { status: 'failed', error_code: 'install_failed' }]
+          : outcome === 'stage' && update.activation === 'deferred'
+            ? [{ status: 'downloading' }, { status: 'verifying' }, { status: 'installing' }, { status: 'awaiting_activation' }]
+            : [{ status: 'downloading' }, { status: 'verifying' }, { status: 'installing' }, { status: 'rebooting' }, { status: 'completed', firmware_version: update.version }];
+    for (const step of steps) {
+      const res = await this.report(device, update.update_id, step);
+      if (res.statusCode !== 200) throw new Error(`report ${JSON.stringify(step)} of ${device.deviceId} answered ${res.statusCode}: ${res.body}`);
+    }
+    if (steps.at(-1)?.status === 'completed') device.version = String(update.version);
+  }
+}
