@@ -11,7 +11,7 @@ import { createFirmware, createUpdate, deviceCommands, sql, updateUrl } from '..
 const ORG = 'org-dp';
 const CHECK_IN_FIELDS = [
   'update_id', 'kind', 'firmware_id', 'version', 'update_type', 'download_url', 'download_expires_at', 'file_size',
-  'checksum_sha256', 'checksum_md5', 'signature', 'signing_key_id', 'force', 'timeout_at',
+  'checksum_sha256', 'checksum_md5', 'signature', 'signing_key_id', 'force', 'timeout_at', 'activation',
 ];
 
 describe('device protocol over HTTP', () => {
@@ -76,6 +76,7 @@ describe('device protocol over HTTP', () => {
       signing_key_id: null,
       force: false,
       timeout_at: update.timeout_at,
+      activation: 'immediate',
     });
     // Valid for at least half the TTL from now.
     const ttlMs = t.config.storage.downloadUrlTtlSeconds * 1000;

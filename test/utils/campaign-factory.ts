@@ -26,7 +26,8 @@ export async function createCampaign(t: TestApp, headers: Record<string, string>
 export interface CampaignBody {
   campaign_id: string;
   status: string;
-  [key: string]: unknown;
+  timeline: { event: string; actor: string; reason: string | null; data: Record<string, unknown> | null; [key: string]: unknown }[];
+  [key: string]: any;
 }
 
 /** POST /campaigns/{id}/{action}, with a body when given. */
@@ -59,6 +60,11 @@ export function tick(t: TestApp, campaignId: string, organizationId: string): Pr
 }
 
 const clockOffsets = new WeakMap<Clock, number>();
+
+/** The rollout's time now (moved by {@link advanceClock}). */
+export function clockNow(t: TestApp): Date {
+  return t.app.get(Clock).now();
+}
 
 /** Moves the rollout's clock (soak and canary gates) `ms` ahead of the real time, for the rest of the test file. */
 export function advanceClock(t: TestApp, ms: number): void {
@@ -105,6 +111,9 @@ export interface TestDevice {
  * in, and for the update they are given report each phase up to the outcome `decide` picks.
  */
 export class DeviceClient {
+  /** Blue-green updates each device staged, by update id: the device waits for the switch. */
+  private readonly staged = new Set<string>();
+
   constructor(
     private readonly t: TestApp,
     readonly devices: TestDevice[],
@@ -152,6 +161,8 @@ export class DeviceClient {
     for (const device of this.devices) {
       const update = await this.checkIn(device);
       if (update === null) continue;
+      // A staged update comes back `deferred` until the switch: the device waits, as a real one does.
+      if (update.activation === 'deferred' && this.staged.has(update.update_id)) continue;
       const outcome = decide(device, update);
       if (outcome === 'ignore') continue;
       worked.push(device.deviceId);
@@ -174,5 +185,6 @@ export class DeviceClient {
       if (res.statusCode !== 200) throw new Error(`report ${JSON.stringify(step)} of ${device.deviceId} answered ${res.statusCode}: ${res.body}`);
     }
     if (steps.at(-1)?.status === 'completed') device.version = String(update.version);
+    if (steps.at(-1)?.status === 'awaiting_activation') this.staged.add(update.update_id);
   }
 }

@@ -130,6 +130,7 @@ export class DeviceApiService {
       signing_key_id: row.signingKeyId,
       force: row.force,
       timeout_at: row.timeoutAt === null ? null : row.timeoutAt.toISOString(),
+      activation: row.activation,
     };
   }
 }

@@ -89,8 +89,16 @@ export function updateKey(organizationId: string, updateId: string): string {
   return `${organizationId}\u0000${updateId}`;
 }
 
-function refusal(reason: 'terminal' | 'not_released' | 'backwards', row: DeviceUpdate): ConflictError {
+function refusal(reason: 'terminal' | 'not_released' | 'backwards' | 'activation', row: DeviceUpdate): ConflictError {
   if (reason === 'terminal') return new ConflictError(ErrorCode.UpdateTerminal, `Update ${row.updateId} is already ${row.status}`);
   if (reason === 'not_released') return new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} has not been released yet`);
+  if (reason === 'activation') {
+    return new ConflictError(
+      ErrorCode.UpdateInvalidTransition,
+      row.activation === 'immediate'
+        ? `Update ${row.updateId} is not a blue-green update: install and reboot, there is no awaiting_activation`
+        : `Update ${row.updateId} is staged (activation: deferred): wait at awaiting_activation until its campaign switches (activation: now)`,
+    );
+  }
   return new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} is ${row.status}; a device cannot go back`);
 }

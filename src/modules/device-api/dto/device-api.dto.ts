@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches,
 import { DEVICE_LIMITS } from '../../devices/device-input';
 import { DeviceIdParamDto } from '../../devices/dto/device.dto';
 import { DEVICE_REPORT_LIMITS } from '../../updates/domain/device-report';
-import { DEVICE_REPORTED_STATUSES, type DeviceReportedStatus } from '../../updates/domain/update-state';
+import { ACTIVATIONS, DEVICE_REPORTED_STATUSES, type DeviceReportedStatus } from '../../updates/domain/update-state';
 import { UPDATE_KINDS } from '../../updates/dto/update.dto';
 
 /** `{device_id}` and `{update_id}` of a device's report on one of its updates. */
@@ -59,9 +59,16 @@ export class DeviceCheckInUpdateDto {
   signing_key_id!: string | null;
   /** Install even if the device would otherwise refuse (e.g. a downgrade). */
   force!: boolean;
-  /** The update fails (and may be retried) if not completed by then. */
+  /** The update fails (and may be retried) if not completed by then; none while a blue-green update is staged. */
   @ApiProperty({ type: 'string', nullable: true })
   timeout_at!: string | null;
+  /**
+   * How to apply it: `immediate` (install and reboot); blue-green `deferred` (download, verify,
+   * install to the standby slot, report `awaiting_activation` and do not reboot), then `now`
+   * (the campaign switched: activate the standby slot, report `rebooting`, then `completed`).
+   */
+  @ApiProperty({ enum: ACTIVATIONS })
+  activation!: string;
 }
 
 export class DeviceCheckInResponseDto {

@@ -161,10 +161,11 @@ describe('planTick', () => {
       expect(planTick(input({ campaign: blueGreen(), stages: [stage(0, { awaiting_activation: 8, created: 92 })] })).activate).toBe(false);
     });
 
-    it('fails without activating anything on a breach before the switch', () => {
+    it('fails without activating anything on a breach before the switch, staged devices counting as successes', () => {
       const plan = planTick(input({ campaign: blueGreen(), stages: [stage(0, { awaiting_activation: 70, failed: 30 })] }));
-      expect(plan.fail).toMatchObject({ rollBack: false, cancelStaged: true });
+      expect(plan.fail).toMatchObject({ rollBack: false, cancelStaged: true, breach: { failureRate: 30, finished: 100 } });
       expect(plan.activate).toBe(false);
+      expect(planTick(input({ campaign: blueGreen(), stages: [stage(0, { awaiting_activation: 9, failed: 1 })] })).fail).toBeNull();
     });
 
     it('after the switch, sweeps late stagers and completes when all finished', () => {

@@ -193,10 +193,15 @@ function planBlueGreen(plan: RolloutPlan, campaign: RolloutCampaign, total: Prog
   plan.releaseRetries = Math.min(campaign.batchSize, total.retrying);
 }
 
-/** The campaign as a whole first, then each open stage. */
+/**
+ * The campaign as a whole first, then each open stage. Before a blue-green switch a staged device
+ * has done all it can do, so it counts as a success: phase 1's rate is the share that failed to stage.
+ */
 function findBreach(campaign: RolloutCampaign, stages: readonly (RolloutStage & { progress: Progress })[], total: Progress, open: number): Breach | null {
   const counting = failureCounting(campaign.rollbackTriggers);
-  const judge = (progress: Progress, scope: Breach['scope'], stage: number | null): Breach | null => {
+  const staging = campaign.strategy === 'blue_green' && campaign.activatedAt === null;
+  const judge = (measured: Progress, scope: Breach['scope'], stage: number | null): Breach | null => {
+    const progress = staging ? { ...measured, completed: measured.completed + measured.awaiting } : measured;
     const verdict = isBreached(progress, counting, campaign.failureThresholdPercent, campaign.minFailureSample);
     if (!verdict.breached || verdict.rate === null) return null;
     return {

@@ -6,6 +6,8 @@ const CONTEXT = { now: NOW, firmwareSigned: true, retryBaseDelayMs: 60_000 };
 function update(overrides: Partial<ReportedUpdate> = {}): ReportedUpdate {
   return {
     status: 'scheduled',
+    activation: 'immediate',
+    timeoutAt: new Date('2026-03-01T13:00:00.000Z'),
     currentPhase: 'scheduled',
     toVersion: '2.0.0',
     retryCount: 0,
@@ -116,5 +118,26 @@ describe('deviceReportEffect (pure)', () => {
     // The repeat comes within a second of the change before it: throttled.
     expect(effects).toEqual(['changed', 'changed', 'throttled', 'changed', 'changed']);
     expect(row).toMatchObject({ status: 'completed', startedAt: NOW, checksumVerified: true });
+  });
+
+  describe('blue-green activation', () => {
+    it('refuses awaiting_activation for an update that is not blue-green', () => {
+      expect(deviceReportEffect(update({ status: 'installing' }), { status: 'awaiting_activation' }, CONTEXT)).toEqual({ kind: 'refused', reason: 'activation' });
+    });
+
+    it('stages a deferred update without a timeout, and refuses going past it before the switch', () => {
+      const staged = deviceReportEffect(update({ status: 'installing', activation: 'deferred' }), { status: 'awaiting_activation' }, CONTEXT);
+      expect(staged).toMatchObject({ kind: 'changed', row: { status: 'awaiting_activation', timeoutAt: null } });
+      for (const status of ['rebooting', 'completed'] as const) {
+        expect(deviceReportEffect(update({ status: 'awaiting_activation', activation: 'deferred' }), { status }, CONTEXT)).toEqual({ kind: 'refused', reason: 'activation' });
+      }
+      expect(deviceReportEffect(update({ status: 'awaiting_activation', activation: 'deferred' }), { status: 'failed' }, CONTEXT)).toMatchObject({ kind: 'changed' });
+    });
+
+    it('lets a switched update reboot and complete', () => {
+      const switched = update({ status: 'awaiting_activation', activation: 'now' });
+      expect(deviceReportEffect(switched, { status: 'rebooting' }, CONTEXT)).toMatchObject({ kind: 'changed', row: { status: 'rebooting' } });
+      expect(deviceReportEffect(switched, { status: 'completed', firmware_version: '2.0.0' }, CONTEXT)).toMatchObject({ kind: 'changed', row: { status: 'completed' } });
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { isSameVersion } from '../../firmware/compatibility';
-import { canRetry, type DeviceReportedStatus, isTerminal, judgeDeviceReport, retryDelayMs, type UpdateStatus } from './update-state';
+import { type Activation, canRetry, type DeviceReportedStatus, isTerminal, judgeDeviceReport, retryDelayMs, type UpdateStatus } from './update-state';
 
 /** A device's report on one of its updates (HTTP body or MQTT payload). */
 export interface DeviceReport {
@@ -28,6 +28,8 @@ const VERIFIED_STATES: readonly UpdateStatus[] = ['installing', 'awaiting_activa
 /** The fields of an update row a device report reads or writes. */
 export interface ReportedUpdate {
   status: string;
+  activation: string;
+  timeoutAt: Date | null;
   currentPhase: string | null;
   toVersion: string;
   retryCount: number;
@@ -56,8 +58,8 @@ export interface ReportContext {
 }
 
 export type ReportEffect<T> =
-  /** Refused: the update is finished, not released yet, or the report goes backwards. */
-  | { kind: 'refused'; reason: 'terminal' | 'not_released' | 'backwards' }
+  /** Refused: the update is finished, not released yet, goes backwards, or is out of step with its activation. */
+  | { kind: 'refused'; reason: 'terminal' | 'not_released' | 'backwards' | 'activation' }
   /** A progress-only report within a second of the last write: nothing is written. */
   | { kind: 'throttled' }
   /** A progress-only report: the row's progress fields change, no timeline row, no event. */
@@ -76,7 +78,7 @@ export type ReportEffect<T> =
  * Pure: the caller locks the row, writes the answer and records what it says.
  */
 export function deviceReportEffect<T extends ReportedUpdate>(row: T, report: DeviceReport, context: ReportContext): ReportEffect<T> {
-  const verdict = judgeDeviceReport(row.status as UpdateStatus, report.status);
+  const verdict = judgeDeviceReport(row.status as UpdateStatus, report.status, row.activation as Activation);
   if (verdict.kind !== 'accept') return { kind: 'refused', reason: verdict.kind };
   return verdict.changed ? changeState(row, report, context) : writeProgress(row, report, context.now);
 }
@@ -131,6 +133,8 @@ function changeState<T extends ReportedUpdate>(row: T, report: DeviceReport, { n
     errorCode,
     errorMessage: errorMessage?.slice(0, DEVICE_REPORT_LIMITS.errorMessageMaxLength) ?? null,
     nextRetryAt: retryDue ? new Date(now.getTime() + retryDelayMs(row.retryCount + 1, retryBaseDelayMs)) : null,
+    // A staged blue-green update waits for its campaign without a clock; the switch starts it again.
+    timeoutAt: status === 'awaiting_activation' ? null : row.timeoutAt,
     updatedAt: now,
   };
   return {

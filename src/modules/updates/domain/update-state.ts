@@ -71,12 +71,23 @@ export type ReportVerdict =
   /** Not released yet, so the device cannot be working on it. */
   | { kind: 'not_released' }
   /** Backwards, e.g. `installing` after `verifying`... the other way round. */
-  | { kind: 'backwards' };
+  | { kind: 'backwards' }
+  /**
+   * Out of step with the update's activation: `awaiting_activation` for an update that is not
+   * blue-green, or past it (`rebooting`, `completed`) before the campaign switched.
+   */
+  | { kind: 'activation' };
 
-/** What to do with a device reporting `reported` for an update in `current`. */
-export function judgeDeviceReport(current: UpdateStatus, reported: DeviceReportedStatus): ReportVerdict {
+/** How a device applies an update: at once, or (blue-green) staged until the campaign's switch. */
+export const ACTIVATIONS = ['immediate', 'deferred', 'now'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** What to do with a device reporting `reported` for an update in `current`, applied as `activation` says. */
+export function judgeDeviceReport(current: UpdateStatus, reported: DeviceReportedStatus, activation: Activation = 'immediate'): ReportVerdict {
   if (isTerminal(current)) return { kind: 'terminal' };
   if (current === 'created') return { kind: 'not_released' };
+  if (reported === 'awaiting_activation' && activation === 'immediate') return { kind: 'activation' };
+  if (activation === 'deferred' && reported !== 'failed' && RANK[reported] > RANK.awaiting_activation) return { kind: 'activation' };
   if (reported === current) return { kind: 'accept', changed: false };
   if (RANK[reported] > RANK[current]) return { kind: 'accept', changed: true };
   return { kind: 'backwards' };
