@@ -74,14 +74,19 @@ export class CampaignsRepository {
   }
 
   /**
-   * The campaign locked for a tick when it still has rollout work and no other replica holds it
-   * (SKIP LOCKED), else null.
+   * The campaign locked for a tick when it still has rollout work, no other replica holds it
+   * (SKIP LOCKED) and, with `minIntervalMs`, no replica ticked it more recently than that; else
+   * null. The tick's time is recorded, so any number of replicas tick a campaign at one pace.
    */
-  async lockForTick(organizationId: string, campaignId: string, tx: TransactionClient): Promise<Campaign | null> {
+  async lockForTick(organizationId: string, campaignId: string, minIntervalMs: number | null, tx: TransactionClient): Promise<Campaign | null> {
+    const due = minIntervalMs === null ? Prisma.empty : Prisma.sql`AND (last_tick_at IS NULL OR last_tick_at <= now() - make_interval(secs => ${minIntervalMs}::float8 / 1000))`;
     const [row] = await tx.$queryRaw<{ campaign_id: string }[]>`
-      SELECT campaign_id FROM ota.campaigns
-       WHERE organization_id = ${organizationId} AND campaign_id = ${campaignId} AND status IN (${ACTIVE})
-         FOR UPDATE SKIP LOCKED`;
+      UPDATE ota.campaigns SET last_tick_at = now()
+       WHERE (organization_id, campaign_id) IN (
+         SELECT organization_id, campaign_id FROM ota.campaigns
+          WHERE organization_id = ${organizationId} AND campaign_id = ${campaignId} AND status IN (${ACTIVE}) ${due}
+            FOR UPDATE SKIP LOCKED)
+      RETURNING campaign_id`;
     return row ? this.findById(organizationId, campaignId, tx) : null;
   }
 

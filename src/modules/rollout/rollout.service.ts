@@ -20,6 +20,12 @@ const CAMPAIGNS_PER_TICK = 1_000;
 const ACTIVATION_CHUNK = 10_000;
 /** A campaign's row whose device was busy is looked at again after this many ticks. */
 const BUSY_RECHECK_TICKS = 5;
+/**
+ * Share of a tick period that must pass between two scheduled ticks of one campaign, whichever
+ * replicas run them: with three replicas a campaign still moves one batch per period, not three.
+ * Under 1 so a replica whose timer runs a little early is not skipped a whole period.
+ */
+const TICK_SPACING = 0.8;
 
 /**
  * The rollout engine. Each tick looks at every campaign with rollout work, highest priority
@@ -43,13 +49,17 @@ export class RolloutService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** One tick over every campaign with work; returns how many this replica worked on. */
+  /**
+   * One tick over every campaign with work that no replica ticked within most of a tick period;
+   * returns how many this replica worked on.
+   */
   async tick(): Promise<number> {
     const stop = this.metrics.tickStarted();
+    const minIntervalMs = this.config.scheduler.tickMs * TICK_SPACING;
     try {
       let worked = 0;
       for (const campaign of await this.campaigns.listActive(CAMPAIGNS_PER_TICK)) {
-        if (await this.tickCampaign(campaign)) worked += 1;
+        if (await this.tickCampaign(campaign, minIntervalMs)) worked += 1;
       }
       return worked;
     } finally {
@@ -58,13 +68,15 @@ export class RolloutService {
   }
 
   /**
-   * One campaign's tick, in one transaction; false when another replica holds the campaign or it
-   * has no rollout work. A lost lock race (deadlock) is logged and left for the next tick.
+   * One campaign's tick, in one transaction; false when another replica holds the campaign, it has
+   * no rollout work, or (with `minIntervalMs`) a replica ticked it more recently than that. An
+   * operator's kick passes none: it goes at once. A lost lock race (deadlock) is logged and left
+   * for the next tick.
    */
-  async tickCampaign(key: CampaignKey): Promise<boolean> {
+  async tickCampaign(key: CampaignKey, minIntervalMs: number | null = null): Promise<boolean> {
     try {
       return await this.prisma.$transaction(async (tx) => {
-        const campaign = await this.campaigns.lockForTick(key.organizationId, key.campaignId, tx);
+        const campaign = await this.campaigns.lockForTick(key.organizationId, key.campaignId, minIntervalMs, tx);
         if (campaign === null) return false;
         await this.campaigns.foldDeltas(key, tx);
         const plan = await this.plan(campaign, tx);

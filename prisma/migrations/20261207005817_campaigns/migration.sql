@@ -52,6 +52,7 @@ CREATE TABLE "ota"."campaigns" (
     "already_on_target_version" INTEGER,
     "actual_start" TIMESTAMPTZ(3),
     "actual_end" TIMESTAMPTZ(3),
+    "last_tick_at" TIMESTAMPTZ(3),
     "created_by" VARCHAR(255) NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
