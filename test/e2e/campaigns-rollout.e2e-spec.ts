@@ -1,3 +1,4 @@
+import { RolloutService } from '../../src/modules/rollout/rollout.service';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
 import {
@@ -77,6 +78,23 @@ describe('campaign rollout (strategies end to end over the device API)', () => {
     expect(events).toContain('campaign.completed');
     // Every device got its command, each update its campaign.
     for (const device of fleet.devices) expect((await deviceCommands(t, device.deviceId)).map((command) => command.payload.type)).toEqual(['update_available']);
+    const metrics = (await t.request({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/ota_campaigns\{[^}]*status="completed"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/ota_rollout_releases_total\{[^}]*kind="update"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/ota_rollout_tick_duration_seconds_count/);
+  });
+
+  it('serves the higher priority first when two campaigns compete for a device', async () => {
+    const { group, model, fleet, firmware } = await fleetOf(1);
+    const other = await createFirmware(t, operator, { version: '3.0.0', device_model: model });
+    const low = await createCampaign(t, operator, campaignBody(firmware.firmware_id, { target_groups: [group], priority: 'low' }));
+    const high = await createCampaign(t, operator, campaignBody(other.firmware_id, { target_groups: [group], priority: 'emergency' }));
+    await act(t, operator, low.campaign_id, 'start');
+    await act(t, operator, high.campaign_id, 'start');
+    await t.app.get(RolloutService).tick();
+    expect((await campaignRows(t, high.campaign_id))[0].status).toBe('scheduled');
+    expect((await campaignRows(t, low.campaign_id))[0]).toMatchObject({ status: 'created', current_phase: 'waiting_busy' });
+    expect((await fleet.checkIn(fleet.devices[0]))?.version).toBe('3.0.0');
   });
 
   it('staged: a later stage gets nothing before its gate opens (stage finished, soak passed), then opens', async () => {

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHttpServer } from '../utils/http-server';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
+import { act, campaignBody, CAMPAIGNS_URL, campaignRows, createCampaign } from '../utils/campaign-factory';
+import { createDevice } from '../utils/device-factory';
 import { BULK_UPDATE_URL, createFirmware, requestUpdate, sql } from '../utils/update-factory';
 
 const SERVICE_TOKEN = 'platform-device-service-token';
@@ -72,5 +74,26 @@ describe('device updates against a remote device directory', () => {
     up = true;
     const later = await requestUpdate(t, operator, 'platform-0002', { firmware_id: firmware.firmware_id });
     expect(later.statusCode).toBe(201);
+  });
+
+  it('a campaign looks its explicit devices up in the platform and selects its groups from the local mirror', async () => {
+    await createDevice(t, operator, { device_id: 'mirrored-0001', device_model: 'PLATFORM-1', hardware_version: '1.0', firmware_version: '1.0.0', groups: ['mirror'] });
+    // Named explicitly and in the mirror's group: selected once, with the platform's data.
+    await createDevice(t, operator, { device_id: 'platform-0010', device_model: 'PLATFORM-1', hardware_version: '1.0', firmware_version: '0.1.0', groups: ['mirror'] });
+    const body = campaignBody(firmware.firmware_id, { target_devices: ['platform-0010', 'platform-0011', 'unknown-0002'], target_groups: ['mirror'] });
+    const campaign = await createCampaign(t, operator, body);
+    expect(campaign.target_device_count).toBe(3);
+    await act(t, operator, campaign.campaign_id, 'start');
+    const rows = await campaignRows(t, campaign.campaign_id);
+    expect(rows.map((row) => [row.device_id, row.from_version])).toEqual([
+      ['mirrored-0001', '1.0.0'],
+      ['platform-0010', '1.0.0'],
+      ['platform-0011', '1.0.0'],
+    ]);
+
+    up = false;
+    const down = await t.request({ method: 'POST', url: CAMPAIGNS_URL, headers: operator, payload: body });
+    expect(down.statusCode).toBe(503);
+    expect(down.json().code).toBe('device_directory/unavailable');
   });
 });

@@ -9,6 +9,7 @@ import { itMqtt5, openTestClient, type ReceivedMessage, startTestBroker, type Te
 import { startTcpProxy, type TcpProxy } from '../utils/tcp-proxy';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
+import { act, campaignBody, campaignRows, createCampaign, getCampaign, tick } from '../utils/campaign-factory';
 import { createFirmware, createUpdate, updateUrl } from '../utils/update-factory';
 
 /**
@@ -151,4 +152,41 @@ describe('device protocol over MQTT', () => {
     await publish(device.device_id, { update_id: update.update_id, status: 'downloading' });
     await waitFor('downloading', () => updateStatus(update.update_id), (u) => u.status === 'downloading');
   }, 90_000);
+
+  itMqtt5('a blue-green campaign over MQTT: deferred update, staged report, activate command, completion', async () => {
+    const model = `MQ-${RUN}`;
+    const device = await createDevice(t, operator, { device_id: `mqtt-dp-${RUN}-bg`, device_model: model, groups: [`bg-${RUN}`] });
+    const firmware = await createFirmware(t, operator, { device_model: model, version: '2.0.0' });
+    const campaign = await createCampaign(t, operator, campaignBody(firmware.firmware_id, { target_groups: [`bg-${RUN}`], deployment_strategy: 'blue_green' }));
+    await act(t, operator, campaign.campaign_id, 'start');
+    await tick(t, campaign.campaign_id, 'org-dp-mqtt');
+    const [released] = await relayUntil(device.device_id, 1);
+    expect(released.payload).toMatchObject({ type: 'update_available', activation: 'deferred', version: '2.0.0' });
+    const updateId = String((released.payload as { update_id: string }).update_id);
+
+    for (const status of ['downloading', 'verifying', 'installing', 'awaiting_activation']) await publish(device.device_id, { update_id: updateId, status });
+    await waitFor('the device to stage', async () => (await campaignRows(t, campaign.campaign_id))[0].status, (status) => status === 'awaiting_activation');
+    await tick(t, campaign.campaign_id, 'org-dp-mqtt');
+    const [, activate] = await relayUntil(device.device_id, 2);
+    expect(activate.payload).toEqual({ type: 'activate', update_id: updateId, kind: 'update' });
+
+    await publish(device.device_id, { update_id: updateId, status: 'rebooting' });
+    await publish(device.device_id, { update_id: updateId, status: 'completed', firmware_version: '2.0.0' });
+    await waitFor('the update to complete', () => updateStatus(updateId), (u) => u.status === 'completed');
+    await tick(t, campaign.campaign_id, 'org-dp-mqtt');
+    expect((await getCampaign(t, operator, campaign.campaign_id)).status).toBe('completed');
+  }, 60_000);
+
+  itMqtt5('cancelling a campaign tells the devices holding its updates over MQTT', async () => {
+    const model = `MQC-${RUN}`;
+    const device = await createDevice(t, operator, { device_id: `mqtt-dp-${RUN}-cancel`, device_model: model, groups: [`cancel-${RUN}`] });
+    const firmware = await createFirmware(t, operator, { device_model: model, version: '2.0.0' });
+    const campaign = await createCampaign(t, operator, campaignBody(firmware.firmware_id, { target_groups: [`cancel-${RUN}`] }));
+    await act(t, operator, campaign.campaign_id, 'start');
+    await tick(t, campaign.campaign_id, 'org-dp-mqtt');
+    const [released] = await relayUntil(device.device_id, 1);
+    await act(t, operator, campaign.campaign_id, 'cancel', { reason: 'stop' });
+    const [, cancelled] = await relayUntil(device.device_id, 2);
+    expect(cancelled.payload).toMatchObject({ type: 'update_cancelled', update_id: (released.payload as { update_id: string }).update_id });
+  }, 60_000);
 });
