@@ -168,6 +168,11 @@ describe('planTick', () => {
       expect(planTick(input({ campaign: blueGreen(), stages: [stage(0, { awaiting_activation: 9, failed: 1 })] })).fail).toBeNull();
     });
 
+    it('completes without a switch when nothing staged and nothing is left to stage', () => {
+      const plan = planTick(input({ campaign: blueGreen({ rollbackTriggers: ['timeout'] }), stages: [stage(0, { failed: 3, cancelled: 2 })] }));
+      expect(plan).toMatchObject({ activate: false, complete: 'No device staged the image' });
+    });
+
     it('after the switch, sweeps late stagers and completes when all finished', () => {
       const activatedAt = new Date(NOW.getTime() - MINUTE);
       expect(planTick(input({ campaign: blueGreen({ activatedAt }), stages: [stage(0, { awaiting_activation: 2, rebooting: 3, completed: 95 })] })).sweepActivation).toBe(true);

@@ -185,6 +185,9 @@ function planBlueGreen(plan: RolloutPlan, campaign: RolloutCampaign, total: Prog
   if (campaign.activatedAt === null) {
     const devices = total.total - total.cancelled;
     plan.activate = total.awaiting > 0 && total.awaiting * 100 >= (100 - campaign.failureThresholdPercent) * devices;
+    // Nothing staged and nothing left to stage (every row cancelled or failed under a threshold
+    // that did not trip): there is nothing to switch.
+    if (isDone(total)) plan.complete = 'No device staged the image';
   } else {
     plan.sweepActivation = total.awaiting > 0;
     if (isDone(total)) plan.complete = 'Every device finished';
