@@ -168,6 +168,35 @@ describe('failure threshold, automatic rollback and blue-green', () => {
     expect((await campaignStats(t, operator, campaign.campaign_id)).rollback).toMatchObject({ planned: 2, failed: 2 });
   });
 
+  it('a rollback lets devices already installing finish, then rolls back those that completed', async () => {
+    const { group, fleet, firmware } = await mixedFleet(4);
+    const campaign = await createCampaign(t, operator, campaignBody(firmware.firmware_id, { target_groups: [group], batch_size: 3, max_concurrent_updates: 3 }));
+    await act(t, operator, campaign.campaign_id, 'start');
+    await tick(t, campaign.campaign_id, ORG);
+    const [done, installing, dying] = (await campaignRows(t, campaign.campaign_id)).filter((row) => row.status === 'scheduled');
+    const device = (id: string) => fleet.devices.find((candidate) => candidate.deviceId === id) as TestDevice;
+    await fleet.work((member) => (member.deviceId === done.device_id ? 'completed' : 'ignore'));
+    for (const row of [installing, dying]) {
+      for (const status of ['downloading', 'installing']) expect((await fleet.report(device(row.device_id), row.update_id, { status })).statusCode).toBe(200);
+    }
+    const rolling = await act(t, operator, campaign.campaign_id, 'rollback');
+    expect(rolling.status).toBe('rolling_back');
+    const rows = new Map((await campaignRows(t, campaign.campaign_id)).map((row) => [row.device_id, row.status]));
+    expect([rows.get(installing.device_id), rows.get(dying.device_id)]).toEqual(['installing', 'installing']);
+    expect([...rows.values()].filter((status) => status === 'cancelled')).toHaveLength(1);
+    // The installing devices finish their update (one completes, one fails) before going back.
+    await tick(t, campaign.campaign_id, ORG);
+    expect((await campaignRows(t, campaign.campaign_id, 'rollback')).filter((row) => row.status === 'scheduled').map((row) => row.device_id)).toEqual([done.device_id]);
+    await fleet.report(device(installing.device_id), installing.update_id, { status: 'completed', firmware_version: '2.0.0' });
+    await fleet.report(device(dying.device_id), dying.update_id, { status: 'failed', error_code: 'flash_error' });
+    await sql(t, `UPDATE ota.device_updates SET not_before = now() WHERE campaign_id = $1 AND status = 'created'`, [campaign.campaign_id]);
+    expect(await driveWhile(campaign.campaign_id, ['rolling_back'], fleet)).toBe('rolled_back');
+    const rollbacks = new Map((await campaignRows(t, campaign.campaign_id, 'rollback')).map((row) => [row.device_id, row]));
+    expect(rollbacks.get(done.device_id)?.status).toBe('completed');
+    expect(rollbacks.get(installing.device_id)?.status).toBe('completed');
+    expect(rollbacks.get(dying.device_id)?.status).toBe('cancelled');
+  });
+
   it('counts a breach while paused', async () => {
     const { group, fleet, firmware } = await mixedFleet(4);
     const campaign = await createCampaign(t, operator, campaignBody(firmware.firmware_id, { target_groups: [group], min_failure_sample: 4, auto_rollback: false }));

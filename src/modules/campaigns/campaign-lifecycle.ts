@@ -166,15 +166,16 @@ export class CampaignLifecycle {
   }
 
   /**
-   * Rolls the campaign back: what it has not finished is cancelled (devices with an update are
-   * told), and every device it completed gets a rollback update to its own previous version,
-   * released by the rollout like any batch (`rolling_back`, then `rolled_back`). Nothing to roll
-   * back: `rolled_back` at once.
+   * Rolls the campaign back: what it has not released, and released updates a device can still
+   * drop, are cancelled (devices told); every device it completed gets a rollback update to its
+   * own previous version, released by the rollout like any batch (`rolling_back`, then
+   * `rolled_back`). A device already installing finishes first: its rollback waits for it, and
+   * is dropped if that update fails. Nothing to roll back: `rolled_back` at once.
    */
   async rollBack(tx: TransactionClient, campaign: Campaign, actor: Actor, reason: string): Promise<Campaign> {
     const key = keyOf(campaign);
     await this.recordCounts(tx, key, 'update', await this.updates.cancelUnreleased(tx, key, 'update'), -1);
-    await this.updates.cancelReleased(tx, key, `Campaign ${campaign.campaignId} is rolled back`);
+    await this.updates.cancelReleased(tx, key, `Campaign ${campaign.campaignId} is rolled back`, 'interruptible');
     await this.updates.dropRetries(tx, key);
     const created = await this.updates.createRollbacks(tx, {
       ...key,

@@ -70,6 +70,18 @@ const BUCKET_SQL = Prisma.raw(`CASE
   WHEN u.status = 'failed' AND u.error_code = 'TIMEOUT' THEN 'timed_out'
   ELSE u.status END`);
 
+/**
+ * Released rows a device can still drop without having changed its image: not yet installing, or
+ * a blue-green update staged but not switched. A rollback cancels these; the others (installing,
+ * rebooting, switched) run to their end and are rolled back if they complete.
+ */
+const INTERRUPTIBLE = Prisma.raw(`(u.status IN ('scheduled', 'in_progress', 'downloading', 'verifying')
+  OR (u.status = 'awaiting_activation' AND u.activation = 'deferred'))`);
+
+/** A campaign update a rollback must undo: completed, or past the point where the device could stop. */
+const PAST_RETURN = Prisma.raw(`(u.status IN ('completed', 'installing', 'rebooting')
+  OR (u.status = 'awaiting_activation' AND u.activation = 'now'))`);
+
 /** Rows per statement of the bulk paths that touch a whole campaign (cancelling what was never released). */
 const BULK_CHUNK = 50_000;
 
@@ -121,16 +133,17 @@ export class CampaignUpdatesRepository {
    * Up to `limit` unreleased rows of one stage whose `not_before` passed, locked, skipping rows
    * another transaction holds; each device with a released, unfinished update is set aside
    * (`waiting_busy`, looked at again after `busyRecheckMs`) and the others are released
-   * (`scheduled`, `timeout_at` from now). One statement; the rows come back with their state
-   * before.
+   * (`scheduled`, `timeout_at` from now). A rollback row whose device's campaign update ended
+   * without completing (it was made while that update was still installing) has nothing to undo
+   * and is cancelled (`moot`). One statement; the rows come back with their state before.
    */
   async releaseStage(
     campaign: CampaignKey & { kind: string; stage: number },
     limit: number,
     busyRecheckMs: number,
     tx: TransactionClient,
-  ): Promise<{ released: Changed[]; busy: Changed[] }> {
-    const rows = await tx.$queryRaw<(ChangedRow & { outcome: 'released' | 'busy' })[]>`
+  ): Promise<{ released: Changed[]; busy: Changed[]; moot: Changed[] }> {
+    const rows = await tx.$queryRaw<(ChangedRow & { outcome: 'released' | 'busy' | 'moot' })[]>`
       WITH due AS (
         SELECT u.organization_id, u.update_id, u.device_id, u.status, u.current_phase, u.error_code, u.next_retry_at
           FROM ota.device_updates u
@@ -139,10 +152,24 @@ export class CampaignUpdatesRepository {
          ORDER BY u.not_before
          LIMIT ${limit}
            FOR UPDATE SKIP LOCKED
+      ), moot AS (
+        SELECT due.update_id FROM due
+         WHERE ${campaign.kind} = 'rollback'
+           AND NOT EXISTS (SELECT 1 FROM ota.device_updates o
+                            WHERE o.organization_id = due.organization_id AND o.campaign_id = ${campaign.campaignId} AND o.kind = 'update'
+                              AND o.device_id = due.device_id AND o.status IN ('completed', ${RELEASED}))
       ), busy AS (
         SELECT due.update_id FROM due
-         WHERE EXISTS (SELECT 1 FROM ota.device_updates a
+         WHERE due.update_id NOT IN (SELECT update_id FROM moot)
+           AND EXISTS (SELECT 1 FROM ota.device_updates a
                         WHERE a.organization_id = due.organization_id AND a.device_id = due.device_id AND a.status IN (${RELEASED}))
+      ), dropped AS (
+        UPDATE ota.device_updates u
+           SET status = 'cancelled', current_phase = 'cancelled', completed_at = now(), not_before = NULL, updated_at = now(),
+               error_message = 'Nothing to roll back: the campaign''s update of this device did not complete'
+          FROM due
+         WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id AND due.update_id IN (SELECT update_id FROM moot)
+     RETURNING 'moot' AS outcome, ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}
       ), set_aside AS (
         UPDATE ota.device_updates u
            SET current_phase = 'waiting_busy', not_before = now() + make_interval(secs => ${busyRecheckMs}::float8 / 1000), updated_at = now()
@@ -154,14 +181,14 @@ export class CampaignUpdatesRepository {
            SET status = 'scheduled', current_phase = 'scheduled', scheduled_at = now(),
                timeout_at = now() + make_interval(mins => u.timeout_minutes), not_before = NULL, updated_at = now()
           FROM due
-         WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id AND due.update_id NOT IN (SELECT update_id FROM busy)
+         WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+           AND due.update_id NOT IN (SELECT update_id FROM busy) AND due.update_id NOT IN (SELECT update_id FROM moot)
      RETURNING 'released' AS outcome, ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}
       )
-      SELECT * FROM set_aside UNION ALL SELECT * FROM released`;
-    const released: Changed[] = [];
-    const busy: Changed[] = [];
-    for (const { outcome, ...row } of rows) (outcome === 'released' ? released : busy).push(changed(row));
-    return { released, busy };
+      SELECT * FROM dropped UNION ALL SELECT * FROM set_aside UNION ALL SELECT * FROM released`;
+    const outcomes = { released: [] as Changed[], busy: [] as Changed[], moot: [] as Changed[] };
+    for (const { outcome, ...row } of rows) outcomes[outcome].push(changed(row));
+    return outcomes;
   }
 
   /**
@@ -196,11 +223,15 @@ export class CampaignUpdatesRepository {
     return [...totals.values()];
   }
 
-  /** Up to `limit` of the campaign's released, unfinished rows, locked (waiting for device reports that hold them). */
-  lockReleased(campaign: CampaignKey, limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
+  /**
+   * Up to `limit` of the campaign's released, unfinished rows (`interruptible`: only those a device
+   * can still drop, see {@link INTERRUPTIBLE}), locked, waiting for device reports that hold them.
+   */
+  lockReleased(campaign: CampaignKey, which: 'all' | 'interruptible', limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
     return tx.$queryRaw<DeviceUpdate[]>`
       SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
        WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId} AND u.status IN (${RELEASED})
+         ${which === 'interruptible' ? Prisma.sql`AND ${INTERRUPTIBLE}` : Prisma.empty}
        ORDER BY u.organization_id, u.update_id
        LIMIT ${limit}
          FOR UPDATE`;
@@ -222,8 +253,10 @@ export class CampaignUpdatesRepository {
   }
 
   /**
-   * A rollback row (unreleased, stage 0) for every device the campaign completed, back to the
-   * version it ran before: the firmware of `deviceModel` with exactly that version. A device
+   * A rollback row (unreleased, stage 0) for every device the campaign completed, or whose update
+   * is past the point where the device could stop (installing, rebooting, switched: the row waits
+   * for it to end, see {@link releaseStage}), back to the version it ran before: the firmware of
+   * `deviceModel` with exactly that version. A device
    * whose old image is gone (or that reported no version) gets a failed row,
    * `rollback/firmware_missing`. Reads the firmware table of the firmware module, as one join,
    * so a million devices never pass through Node. Returns the rows by bucket.
@@ -236,7 +269,7 @@ export class CampaignUpdatesRepository {
       WITH done AS (
         SELECT u.device_id, u.from_version, u.to_version FROM ota.device_updates u
          WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId}
-           AND u.kind = 'update' AND u.status = 'completed'
+           AND u.kind = 'update' AND ${PAST_RETURN}
       ), targets AS (
         SELECT d.device_id, d.from_version, d.to_version, f.firmware_id, f.file_size
           FROM done d

@@ -64,7 +64,7 @@ export class CampaignUpdatesService {
     for (const stage of campaign.stages) {
       if (released.length >= limit) break;
       const outcome = await this.withSavepoint(tx, () => this.repository.releaseStage({ ...campaign, stage }, limit - released.length, busyRecheckMs, tx));
-      await this.changes.recorded(tx, outcome.busy);
+      await this.changes.recorded(tx, [...outcome.busy, ...outcome.moot]);
       await this.changes.released(tx, outcome.released, 'scheduler', () => detail);
       released.push(...outcome.released.map(({ after }) => after));
     }
@@ -77,13 +77,14 @@ export class CampaignUpdatesService {
   }
 
   /**
-   * Cancels every released, unfinished row of the campaign, a chunk at a time, and tells each
-   * device (with the timeline, events and listeners of any cancel). Returns how many.
+   * Cancels the campaign's released, unfinished rows (`interruptible`: only those the device can
+   * still drop without having changed its image), a chunk at a time, and tells each device (with
+   * the timeline, events and listeners of any cancel). Returns how many.
    */
-  async cancelReleased(tx: TransactionClient, campaign: CampaignKey, detail: string): Promise<number> {
+  async cancelReleased(tx: TransactionClient, campaign: CampaignKey, detail: string, which: 'all' | 'interruptible' = 'all'): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows = await this.repository.lockReleased(campaign, CANCEL_CHUNK, tx);
+      const rows = await this.repository.lockReleased(campaign, which, CANCEL_CHUNK, tx);
       if (rows.length === 0) return total;
       await this.changes.cancel(tx, campaign.organizationId, rows, 'system', detail, true);
       total += rows.length;
