@@ -39,10 +39,10 @@ class RecordingHandler implements DeviceReportHandler {
   static readonly REJECTS = 'c'.repeat(32);
 
   async handleReport(deviceId: string, report: DeviceReport): Promise<DeviceReportOutcome> {
-    if (!deviceId.startsWith(`mqtt-${RUN}`)) return 'rejected';
+    if (!deviceId.startsWith(`mqtt-${RUN}`)) return { outcome: 'rejected', reason: 'not this run' };
     this.received.push({ deviceId, report });
     if (report.update_id === RecordingHandler.THROWS) throw new Error('the database went away');
-    return report.update_id === RecordingHandler.REJECTS ? 'rejected' : 'applied';
+    return report.update_id === RecordingHandler.REJECTS ? { outcome: 'rejected', reason: 'update/terminal' } : { outcome: 'applied' };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import type { DeviceReport as MqttDeviceReport } from '../mqtt/device-report';
 import type { DeviceReportHandler, DeviceReportOutcome } from '../mqtt/device-report-handler';
@@ -13,8 +13,6 @@ import { DeviceApiService } from './device-api.service';
  */
 @Injectable()
 export class MqttDeviceReportHandler implements DeviceReportHandler {
-  private readonly logger = new Logger('MqttDeviceReports');
-
   constructor(
     private readonly updates: UpdatesService,
     private readonly deviceApi: DeviceApiService,
@@ -23,16 +21,15 @@ export class MqttDeviceReportHandler implements DeviceReportHandler {
   async handleReport(deviceId: string, report: MqttDeviceReport): Promise<DeviceReportOutcome> {
     const organizationId = await this.updates.organizationOfUpdate(report.update_id, deviceId);
     if (organizationId === null) {
-      this.logger.debug(`Update ${report.update_id} is not an update of device ${JSON.stringify(deviceId)}`);
-      return 'rejected';
+      return { outcome: 'rejected', reason: `update/not_found: update ${report.update_id} is not an update of this device` };
     }
     const { update_id: updateId, ...rest } = report;
     this.deviceApi.recordSeen(organizationId, deviceId, rest);
     try {
       await this.deviceApi.applyReport('mqtt', organizationId, deviceId, updateId, rest);
-      return 'applied';
+      return { outcome: 'applied' };
     } catch (error) {
-      if (error instanceof NotFoundError || error instanceof ConflictError) return 'rejected';
+      if (error instanceof NotFoundError || error instanceof ConflictError) return { outcome: 'rejected', reason: `${error.code}: ${error.message}` };
       throw error;
     }
   }

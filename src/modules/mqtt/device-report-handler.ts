@@ -1,6 +1,7 @@
 import type { DeviceReport } from './device-report';
 
-export type DeviceReportOutcome = 'applied' | 'rejected';
+/** Applied, or rejected with the reason the bridge logs (the error code and detail a device would get over HTTP). */
+export type DeviceReportOutcome = { outcome: 'applied' } | { outcome: 'rejected'; reason: string };
 
 /**
  * Applies a status report a device published over MQTT. The MQTT bridge only transports and
@@ -10,7 +11,7 @@ export type DeviceReportOutcome = 'applied' | 'rejected';
  */
 export interface DeviceReportHandler {
   /**
-   * `rejected` when the report cannot apply (someone else's update, an unknown update, a move
+   * Rejected when the report cannot apply (someone else's update, an unknown update, a move
    * backwards, a terminal update); the bridge logs and counts it. A thrown error is counted as
    * `error` and never stops the consumer.
    */

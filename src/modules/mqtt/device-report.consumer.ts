@@ -84,9 +84,9 @@ export class DeviceReportConsumer implements OnApplicationBootstrap, OnModuleDes
     const parsed = parseDeviceReport(payload);
     if (!parsed.ok) return this.drop(parsed.reason, `report from device ${JSON.stringify(deviceId)} dropped (${parsed.reason}): ${parsed.detail}`);
     try {
-      const outcome = await this.handler!.handleReport(deviceId, parsed.report);
-      if (outcome === 'applied') this.metrics.reportApplied();
-      else this.drop('rejected', `report ${parsed.report.status} for update ${parsed.report.update_id} from device ${JSON.stringify(deviceId)} was rejected`);
+      const result = await this.handler!.handleReport(deviceId, parsed.report);
+      if (result.outcome === 'applied') this.metrics.reportApplied();
+      else this.drop('rejected', `report ${parsed.report.status} for update ${parsed.report.update_id} from device ${JSON.stringify(deviceId)} was rejected: ${result.reason}`);
     } catch (error) {
       this.drop('error', `report for update ${parsed.report.update_id} from device ${JSON.stringify(deviceId)} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
