@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ApiClient, ApiError, DeviceApi, type FirmwareInfo, OperatorApi } from './simulator/api-client';
+import { FleetActivity, WorkSlots } from './simulator/fleet-activity';
 import { MqttLink } from './simulator/mqtt-link';
 import { RunStats } from './simulator/run-stats';
-import { type Outcome, ReportRefused, SimulatedDevice } from './simulator/simulated-device';
+import { type DeviceBehaviour, type Outcome, SimulatedDevice } from './simulator/simulated-device';
 
 const USAGE = `usage: npm run simulate -- --devices N (--http | --mqtt) [options]
 
@@ -13,8 +15,23 @@ them), releases an update to them (or waits for one with --passive), and each de
 downloads and verifies the image, reports every phase and completes, or fails at --failure-rate.
 Prints a summary; exits 1 on any unexpected error, checksum mismatch or unconfirmed outcome.
 
+Without --passive each device handles exactly one update, the one the simulator releases. With
+--passive the devices handle every update they are given, one after the other, until the run
+ends: a campaign's update, then its rollback, say. An update with "activation": "deferred"
+(blue-green) is downloaded, verified and installed to the standby slot, reported
+awaiting_activation, and then waits (HTTP check-ins every --poll-ms; over MQTT, an activate
+command and then a check-in) until its check-in says "activation": "now" (rebooting, completed)
+or it is cancelled or gone from the check-in (counted cancelled). Injected failures hit only
+updates of kind "update", never a rollback: a campaign that trips its threshold and rolls back
+ends with every device back on its old version. Finally every update a device worked on is read
+back through the operator API: completed (or rolled_back once a rollback on the device undid it),
+failed with the device's error code, cancelled, or still awaiting_activation when the run ended.
+
   --devices N            devices to simulate (default 10)
-  --failure-rate P       share of updates failed on purpose, 0..1 (default 0)
+  --failure-rate P       share of updates of kind "update" failed on purpose, at a random phase
+                         (downloading, verifying, installing, or rebooting; for blue-green the
+                         first three before the switch, rebooting after it), 0..1 (default 0);
+                         rollbacks are never failed on purpose
   --http | --mqtt        how devices hear of updates and report: HTTP polling, or MQTT commands
                          and reports (the check-in still gives the download details)
   --url URL              the service (default http://localhost:8240)
@@ -26,12 +43,19 @@ Prints a summary; exits 1 on any unexpected error, checksum mismatch or unconfir
   --image-kib N          size of the generated image (default 256)
   --model NAME           device model of the generated firmware and devices (default SIM-1)
   --prefix P             device ids are P00000, P00001, ... (default sim-)
+  --group NAME           registered devices join this device group (a campaign can target it)
   --reuse                devices exist already: no registration (tokens are rotated unless --gateway-key)
-  --passive              release nothing: devices wait for an update someone else releases
-  --concurrency C        devices working at once (default 50)
+  --passive              release nothing: devices wait for updates someone else releases (a
+                         campaign, an operator) and handle each one, until the run ends
+  --until-idle S         with --passive: end the run once devices have had work and none has
+                         held an update (working on it, or staged for a blue-green switch) for
+                         S seconds (default: off, the run lasts --timeout-s)
+  --concurrency C        devices working at once (default 50); with --passive every device
+                         waits and checks in, and C bounds those working on an update at once
   --phase-delay-ms MS    mean pause before each phase report (default 200)
-  --poll-ms MS           pause between HTTP check-ins while waiting (default 1000)
-  --timeout-s S          how long devices wait for an update (default 120)
+  --poll-ms MS           pause between HTTP check-ins while waiting for work or a switch (default 1000)
+  --timeout-s S          how long devices wait for an update; with --passive, how long the run
+                         lasts at most (default 120)
   --mqtt-url URL         broker (default $MQTT_URL or mqtt://localhost:1883)
   --mqtt-connections K   broker connections shared by the devices (default min(devices, 20))`;
 
@@ -50,8 +74,10 @@ interface Options {
   imageKib: number;
   model: string;
   prefix: string;
+  group?: string;
   reuse: boolean;
   passive: boolean;
+  untilIdleS?: number;
   concurrency: number;
   phaseDelayMs: number;
   pollMs: number;
@@ -78,8 +104,10 @@ function parseOptions(argv: string[]): Options {
       'image-kib': { type: 'string', default: '256' },
       model: { type: 'string', default: 'SIM-1' },
       prefix: { type: 'string', default: 'sim-' },
+      group: { type: 'string' },
       reuse: { type: 'boolean', default: false },
       passive: { type: 'boolean', default: false },
+      'until-idle': { type: 'string' },
       concurrency: { type: 'string', default: '50' },
       'phase-delay-ms': { type: 'string', default: '200' },
       'poll-ms': { type: 'string', default: '1000' },
@@ -99,6 +127,9 @@ function parseOptions(argv: string[]): Options {
     }
     return value;
   };
+  if (values['until-idle'] !== undefined && !values.passive) throw new UsageError('--until-idle needs --passive (without it the run ends when every device handled its update)');
+  if (values.group !== undefined && values.reuse) throw new UsageError('--group applies at registration, not with --reuse');
+  if (values.group !== undefined && values.group.trim() === '') throw new UsageError('--group needs a name');
   const devices = number('devices', values.devices, 1, 1_000_000);
   return {
     devices,
@@ -113,8 +144,10 @@ function parseOptions(argv: string[]): Options {
     imageKib: number('image-kib', values['image-kib'], 1, 1024 * 1024),
     model: values.model,
     prefix: values.prefix,
+    group: values.group,
     reuse: values.reuse,
     passive: values.passive,
+    untilIdleS: values['until-idle'] === undefined ? undefined : number('until-idle', values['until-idle'], 1, 86_400),
     concurrency: number('concurrency', values.concurrency, 1, 10_000),
     phaseDelayMs: number('phase-delay-ms', values['phase-delay-ms'], 0, 600_000),
     pollMs: number('poll-ms', values['poll-ms'], 10, 3_600_000),
@@ -155,7 +188,9 @@ async function main(options: Options): Promise<number> {
   log(
     `simulating ${options.devices} devices over ${options.transport.toUpperCase()} against ${options.url}; ` +
       `operator: ${options.token ? 'JWT' : options.apiKey ? 'API key' : 'development token'}; ` +
-      `device credentials: ${options.gatewayKey ? 'device_gateway API key' : 'device tokens'}; failure rate ${options.failureRate}`,
+      `device credentials: ${options.gatewayKey ? 'device_gateway API key' : 'device tokens'}; failure rate ${options.failureRate}` +
+      (options.passive ? ' (updates of kind "update" only); passive: devices handle every update released to them' : '') +
+      (options.group ? `; group ${options.group}` : ''),
   );
 
   // --- firmware -----------------------------------------------------------------------------------
@@ -195,6 +230,7 @@ async function main(options: Options): Promise<number> {
             hardware_version: firmware?.min_hardware_version ?? '1.0',
             firmware_version: '1.0.0',
             tags: ['simulator'],
+            ...(options.group ? { groups: [options.group] } : {}),
           });
           startVersions.set(deviceId, '1.0.0');
           if (registered.created) stats.devicesRegistered++;
@@ -217,10 +253,24 @@ async function main(options: Options): Promise<number> {
   // --- boot: subscribe (MQTT) and a first check-in, before anything is released ---------------------
   const link =
     options.transport === 'mqtt' ? await stats.phase('MQTT connect', () => MqttLink.open(options.mqttUrl, options.mqttConnections, `${options.prefix}sim-`)) : undefined;
-  const outcomes: Outcome[] = [];
+  // By update id: a retry's outcome replaces the attempt before.
+  const outcomes = new Map<string, Outcome>();
   const deadline = () => Date.now() + options.timeoutS * 1000;
+  const stop = new AbortController();
+  // Every waiting device listens for the end of the run.
+  setMaxListeners(0, stop.signal);
+  const activity = new FleetActivity();
+  const behaviour: DeviceBehaviour = {
+    failureRate: options.failureRate,
+    phaseDelayMs: options.phaseDelayMs,
+    pollMs: options.pollMs,
+    deadline: deadline(),
+    origin: options.url,
+    stop: stop.signal,
+    // A passive run's devices all live until its end: the concurrency bounds the work instead.
+    ...(options.passive ? { slots: new WorkSlots(options.concurrency), activity } : {}),
+  };
   const devices: SimulatedDevice[] = [];
-  const behaviour = { failureRate: options.failureRate, phaseDelayMs: options.phaseDelayMs, pollMs: options.pollMs, deadline: deadline(), origin: options.url };
   deviceIds.forEach((deviceId, index) => {
     const api = deviceApis.get(deviceId);
     if (api) devices.push(new SimulatedDevice(index, api, link, stats, behaviour, startVersions.get(deviceId) ?? '1.0.0', outcomes));
@@ -257,43 +307,83 @@ async function main(options: Options): Promise<number> {
 
   // --- run ----------------------------------------------------------------------------------------
   behaviour.deadline = deadline();
-  await stats.phase('run', () =>
-    forEachLimited(booted, options.concurrency, async (device) => {
-      const releasedId = released.get(device.deviceId);
-      try {
-        await device.handleOneUpdate({
-          expectUpdate: !options.passive,
-          finished: releasedId ? async () => isTerminal((await operator.getUpdate(releasedId)).status) : undefined,
-        });
-      } catch (error) {
-        if (error instanceof ReportRefused) {
-          const update = await operator.getUpdate(error.updateId).catch(() => undefined);
-          if (update?.status === 'cancelled') {
-            stats.cancelled++;
-            return;
+  const watch = setInterval(() => {
+    if (stop.signal.aborted) return;
+    if (Date.now() >= behaviour.deadline) {
+      stats.endedBy = `the deadline (--timeout-s ${options.timeoutS})`;
+      stop.abort();
+    } else if (options.untilIdleS !== undefined && activity.idleMs() >= options.untilIdleS * 1000) {
+      stats.endedBy = `no device had work for ${options.untilIdleS} s (--until-idle)`;
+      stop.abort();
+    }
+  }, 100);
+  try {
+    if (options.passive) {
+      log(
+        `devices wait for updates until ${new Date(behaviour.deadline).toISOString()}` +
+          (options.untilIdleS === undefined ? '' : `, or until none has had work for ${options.untilIdleS} s`),
+      );
+      await stats.phase('run', () =>
+        Promise.all(
+          booted.map(async (device) => {
+            // An unexpected error ends the device's update, not its life: it waits for the next one.
+            while (!stop.signal.aborted && Date.now() < behaviour.deadline) {
+              try {
+                await device.handleUpdates({ once: false, expectUpdate: false });
+              } catch (error) {
+                stats.error(`${device.deviceId}: ${describe(error)}`);
+              }
+            }
+          }),
+        ),
+      );
+    } else {
+      await stats.phase('run', () =>
+        forEachLimited(booted, options.concurrency, async (device) => {
+          const releasedId = released.get(device.deviceId);
+          try {
+            await device.handleUpdates({
+              once: true,
+              expectUpdate: true,
+              finished: releasedId ? async () => isTerminal((await operator.getUpdate(releasedId)).status) : undefined,
+            });
+          } catch (error) {
+            stats.error(`${device.deviceId}: ${describe(error)}`);
           }
-        }
-        stats.error(`${device.deviceId}: ${describe(error)}`);
-      }
-    }),
-  );
+        }),
+      );
+      if (Date.now() < behaviour.deadline) stats.endedBy ||= 'every device handled its update';
+    }
+  } finally {
+    clearInterval(watch);
+  }
+  // Devices also watch the deadline themselves, and may stop before the watch above notices.
+  stats.endedBy ||= `the deadline (--timeout-s ${options.timeoutS})`;
+  for (const device of booted) stats.finalVersions.set(device.version, (stats.finalVersions.get(device.version) ?? 0) + 1);
 
   // --- verify: what the service recorded is what each device did ----------------------------------
   await stats.phase('verification', () =>
-    forEachLimited(outcomes, options.concurrency, async (outcome) => {
+    forEachLimited([...outcomes.values()], options.concurrency, async (outcome) => {
       try {
         // MQTT reports are applied asynchronously: give them a moment to land.
         const until = Date.now() + (link ? 30_000 : 0);
         for (;;) {
           const update = await operator.getUpdate(outcome.updateId);
-          const matches = update.status === outcome.status && (outcome.errorCode === undefined || update.error_code === outcome.errorCode);
+          const matches =
+            (update.status === outcome.status && (outcome.errorCode === undefined || update.error_code === outcome.errorCode)) ||
+            (outcome.cancelledFirst === true && update.status === 'cancelled');
           if (matches) {
             stats.verified++;
             return;
           }
-          if (Date.now() >= until || (isTerminal(update.status) && update.status !== outcome.status)) {
+          // `completed` is terminal, yet becomes `rolled_back` once the rollback's report lands.
+          const settled = isTerminal(update.status) && !(outcome.status === 'rolled_back' && update.status === 'completed');
+          if (Date.now() >= until || settled) {
             stats.verificationMismatches++;
-            stats.error(`${outcome.deviceId}: update ${outcome.updateId} is ${update.status}/${update.error_code}, the device reported ${outcome.status}/${outcome.errorCode ?? '-'}`);
+            stats.error(
+              `${outcome.deviceId}: ${outcome.kind} ${outcome.updateId} is ${update.status}/${update.error_code ?? '-'}, ` +
+                `the device expects ${outcome.status}/${outcome.errorCode ?? '-'}`,
+            );
             return;
           }
           await sleep(250);

@@ -4,9 +4,17 @@
  * Shapes are declared here rather than imported from the service, as any third-party client would.
  */
 
+/**
+ * How a device applies an update: `immediate` (install, reboot, complete); blue-green `deferred`
+ * (install to the standby slot, report `awaiting_activation`, wait), then `now` (the campaign
+ * switched: reboot into the standby slot and complete).
+ */
+export type Activation = 'immediate' | 'deferred' | 'now';
+
 /** The `update` of a check-in answer. */
 export interface OfferedUpdate {
   update_id: string;
+  /** `update`, or `rollback` (back to the device's previous version). */
   kind: string;
   firmware_id: string;
   version: string;
@@ -19,6 +27,8 @@ export interface OfferedUpdate {
   signing_key_id: string | null;
   force: boolean;
   timeout_at: string | null;
+  /** Absent from services older than blue-green: `immediate`. */
+  activation?: Activation;
 }
 
 export interface CheckInAnswer {
@@ -27,7 +37,7 @@ export interface CheckInAnswer {
 }
 
 export interface StatusReport {
-  status: 'in_progress' | 'downloading' | 'verifying' | 'installing' | 'rebooting' | 'completed' | 'failed';
+  status: 'in_progress' | 'downloading' | 'verifying' | 'installing' | 'awaiting_activation' | 'rebooting' | 'completed' | 'failed';
   progress_percentage?: number;
   error_code?: string;
   error_message?: string;

@@ -1,13 +1,36 @@
 import { connect, type MqttClient } from 'mqtt';
-// The topic naming rule is part of the public device protocol (a pure function, no service state).
-import { commandTopic, statusTopic } from '../../modules/mqtt/device-topics';
 import type { StatusReport } from './api-client';
 
-/** A command the service publishes to `ota/v1/devices/{device_id}/commands`. */
+/**
+ * A command the service publishes to `ota/v1/devices/{device_id}/commands`: `update_available`
+ * (released, with its `kind` and `activation`), `update_cancelled`, or `activate` (blue-green: the
+ * campaign switched, the staged update is to be activated now).
+ */
 export interface DeviceCommand {
-  type: 'update_available' | 'update_cancelled' | string;
+  type: 'update_available' | 'update_cancelled' | 'activate' | string;
   update_id: string;
+  kind?: string;
   [key: string]: unknown;
+}
+
+/*
+ * The topic rule of the public device protocol, written out here as any device implementer does
+ * (the simulator imports nothing from the service): the device id is one topic level, with `%`,
+ * `/`, `+` and `#` percent-encoded.
+ */
+const TOPIC_ROOT = 'ota/v1/devices';
+const ENCODED: Record<string, string> = { '%': '%25', '/': '%2F', '+': '%2B', '#': '%23' };
+
+function deviceLevel(deviceId: string): string {
+  return deviceId.replace(/[%/+#]/g, (char) => ENCODED[char]);
+}
+
+function commandTopic(deviceId: string): string {
+  return `${TOPIC_ROOT}/${deviceLevel(deviceId)}/commands`;
+}
+
+function statusTopic(deviceId: string): string {
+  return `${TOPIC_ROOT}/${deviceLevel(deviceId)}/status`;
 }
 
 /**

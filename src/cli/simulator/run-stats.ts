@@ -1,3 +1,14 @@
+/** How the updates of one kind (`update`, `rollback`) ended on the devices. */
+export interface KindTally {
+  received: number;
+  completed: number;
+  /** Every failure the devices reported, the injected ones included. */
+  failed: number;
+  cancelled: number;
+  /** Blue-green updates still staged (`awaiting_activation`) when the run ended. */
+  staged: number;
+}
+
 /** What a simulation run counts, printed as its summary. */
 export class RunStats {
   devices = 0;
@@ -22,9 +33,31 @@ export class RunStats {
   verificationMismatches = 0;
   /** Devices that never received work although the run released some for them. */
   devicesWithoutUpdate = 0;
+  /** Blue-green: updates staged (`awaiting_activation` reported), and how many were then switched. */
+  stagedReported = 0;
+  activated = 0;
+  /** MQTT: updates the service cancelled before the device's final report landed (a race the protocol allows). */
+  cancelledBeforeReport = 0;
+  /** Failed updates the service released again (an automatic retry) and the devices worked on again. */
+  retriesWorked = 0;
+  /** Why the run phase ended. */
+  endedBy = '';
+  /** The version each device runs at the end, counted. */
+  readonly finalVersions = new Map<string, number>();
+  private readonly kinds = new Map<string, KindTally>();
   readonly updateSeconds: number[] = [];
   readonly errors: string[] = [];
   readonly phases: [string, number][] = [];
+
+  /** The tally of one update kind, created at first use. */
+  kind(kind: string): KindTally {
+    let tally = this.kinds.get(kind);
+    if (tally === undefined) {
+      tally = { received: 0, completed: 0, failed: 0, cancelled: 0, staged: 0 };
+      this.kinds.set(kind, tally);
+    }
+    return tally;
+  }
 
   error(message: string): void {
     this.errors.push(message);
@@ -55,18 +88,27 @@ export class RunStats {
       ['devices', `${this.devices} (${this.devicesRegistered} registered, ${this.devicesReused} reused, ${this.tokensIssued} tokens issued)`],
       ['updates created', `${this.updatesCreated}${this.updatesNotCreated > 0 ? ` (${this.updatesNotCreated} refused)` : ''}`],
       ['check-ins', `${this.checkIns} (${this.checkInsNotModified} answered 304 Not Modified)`],
-      ['updates received', String(this.updatesReceived)],
+      ['updates received', `${this.updatesReceived}${this.retriesWorked > 0 ? ` (${this.retriesWorked} of them retries)` : ''}`],
       ['completed', String(this.completed)],
       ['failed (injected)', String(this.failedInjected)],
-      ['cancelled', String(this.cancelled)],
+      ['cancelled', `${this.cancelled}${this.cancelledBeforeReport > 0 ? ` (and ${this.cancelledBeforeReport} cancelled by the service before the device's last MQTT report landed)` : ''}`],
       ['already finished', String(this.alreadyFinished)],
+      ...(this.stagedReported > 0
+        ? [['blue-green staged / switched', `${this.stagedReported} / ${this.activated}`] as [string, string]]
+        : []),
+      ...[...this.kinds].map(([kind, t]): [string, string] => [
+        `kind ${kind}`,
+        `${t.received} received: ${t.completed} completed, ${t.failed} failed, ${t.cancelled} cancelled${t.staged > 0 ? `, ${t.staged} still staged` : ''}`,
+      ]),
       ['status reports sent', String(this.reportsSent)],
       ['bytes downloaded', `${this.bytesDownloaded} (${(this.bytesDownloaded / 1024 / 1024).toFixed(1)} MiB)`],
       ['checksum mismatches', String(this.checksumMismatches)],
       ['verified by the operator API', `${this.verified} (${this.verificationMismatches} mismatches)`],
       ['devices without an update', String(this.devicesWithoutUpdate)],
+      ['versions at the end', [...this.finalVersions].sort(([a], [b]) => a.localeCompare(b)).map(([version, n]) => `${version} x${n}`).join(', ') || '-'],
       ['update time p50 / p95 / max', `${percentile(50)} / ${percentile(95)} / ${percentile(100)}`],
       ...this.phases.map(([name, seconds]): [string, string] => [`${name} time`, `${seconds.toFixed(2)} s`]),
+      ...(this.endedBy ? [['run ended', this.endedBy] as [string, string]] : []),
       ['errors', String(this.errors.length)],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
