@@ -1,6 +1,6 @@
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { act, campaignBody, campaignRows, campaignStats, createCampaign, DeviceClient, type DeviceOutcome, getCampaign, tick, type TestDevice } from '../utils/campaign-factory';
+import { act, drive, campaignBody, campaignRows, campaignStats, createCampaign, DeviceClient, type DeviceOutcome, getCampaign, tick, type TestDevice } from '../utils/campaign-factory';
 import { createFirmware, deviceCommands, outboxEvents, sql, updateTimeouts } from '../utils/update-factory';
 
 const ORG = 'org-failures';
@@ -37,15 +37,9 @@ describe('failure threshold, automatic rollback and blue-green', () => {
     return (device: TestDevice, update: Record<string, any>): DeviceOutcome => (update.kind === 'update' && ids.has(device.deviceId) ? 'failed' : 'completed');
   }
 
-  async function driveWhile(campaignId: string, statuses: string[], fleet: DeviceClient, decide?: Parameters<DeviceClient['work']>[0], rounds = 30) {
-    for (let round = 0; round < rounds; round++) {
-      await tick(t, campaignId, ORG);
-      const { status } = await getCampaign(t, operator, campaignId);
-      if (!statuses.includes(status)) return status;
-      await fleet.work(decide);
-    }
-    return (await getCampaign(t, operator, campaignId)).status;
-  }
+  const driveWhile = (campaignId: string, statuses: string[], fleet: DeviceClient, decide?: Parameters<DeviceClient['work']>[0]) =>
+    drive(t, operator, ORG, campaignId, statuses, fleet, decide);
+
 
   it('trips the threshold, fails the campaign and rolls every completed device back to its own previous version', async () => {
     const { group, fleet, firmware } = await mixedFleet(10);

@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
 import {
   act,
+  drive,
   advanceClock,
   campaignAction,
   clockNow,
@@ -40,16 +41,9 @@ describe('campaign rollout (strategies end to end over the device API)', () => {
     return { group, model, fleet, firmware };
   }
 
-  /** Ticks and lets the devices work until the campaign leaves the statuses given, at most `rounds` times. */
-  async function driveWhile(campaignId: string, statuses: string[], fleet: DeviceClient, decide?: Parameters<DeviceClient['work']>[0], rounds = 30) {
-    for (let round = 0; round < rounds; round++) {
-      await tick(t, campaignId, ORG);
-      const { status } = await getCampaign(t, operator, campaignId);
-      if (!statuses.includes(status)) return status;
-      await fleet.work(decide);
-    }
-    return (await getCampaign(t, operator, campaignId)).status;
-  }
+  const driveWhile = (campaignId: string, statuses: string[], fleet: DeviceClient, decide?: Parameters<DeviceClient['work']>[0]) =>
+    drive(t, operator, ORG, campaignId, statuses, fleet, decide);
+
 
   const released = async (campaignId: string) => (await campaignRows(t, campaignId)).filter((row) => row.status !== 'created');
 

@@ -74,6 +74,29 @@ export function advanceClock(t: TestApp, ms: number): void {
   jest.spyOn(clock, 'now').mockImplementation(() => new Date(Date.now() + offset));
 }
 
+/**
+ * Ticks the campaign and lets the devices work, in turn, until it leaves `statuses` (at most
+ * `rounds` times); returns its status then.
+ */
+export async function drive(
+  t: TestApp,
+  headers: Record<string, string>,
+  organizationId: string,
+  campaignId: string,
+  statuses: string[],
+  fleet: DeviceClient,
+  decide?: Parameters<DeviceClient['work']>[0],
+  rounds = 30,
+): Promise<string> {
+  for (let round = 0; round < rounds; round++) {
+    await tick(t, campaignId, organizationId);
+    const { status } = await getCampaign(t, headers, campaignId);
+    if (!statuses.includes(status)) return status;
+    await fleet.work(decide);
+  }
+  return (await getCampaign(t, headers, campaignId)).status;
+}
+
 /** A campaign's rows as stored, by device. */
 export function campaignRows(t: TestApp, campaignId: string, kind = 'update'): Promise<CampaignRow[]> {
   return sql<CampaignRow>(

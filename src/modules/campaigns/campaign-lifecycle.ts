@@ -10,6 +10,7 @@ import type { TargetSpec } from '../targeting/target-spec';
 import { CampaignUpdatesService, type StageCount } from '../updates/campaign-updates.service';
 import { type CampaignKey, CampaignsRepository } from './campaigns.repository';
 import type { CampaignStatus, DeploymentStrategy } from './domain/campaign-state';
+import type { Breach } from './domain/campaign-tallies';
 import { firstStageAtLeastOne, percentHundredths, stagePercentages } from './domain/stage-plan';
 
 /** Who made a transition: a caller of the API, or the rollout itself. */
@@ -24,16 +25,6 @@ export function actorOf(principal: Principal): Actor {
   return { id: principal.id, kind: principal.kind === 'device' ? 'service' : principal.kind };
 }
 
-/** A breach as the rollout found it (see `planTick`). */
-export interface BreachFacts {
-  scope: 'campaign' | 'stage';
-  stage: number | null;
-  failureRate: number;
-  thresholdPercent: number;
-  finished: number;
-  failures: number;
-}
-
 /** One transition: the new status (or the same, for a stage opening), and what it records. */
 interface Transition {
   event: string;
@@ -43,9 +34,6 @@ interface Transition {
   data?: Record<string, unknown> | null;
   fields?: Prisma.CampaignUncheckedUpdateInput;
 }
-
-/** The rollout's reason a rollback row's device cannot go back, as its error code. */
-const MISSING_FIRMWARE = 'failed';
 
 /**
  * Every change of a campaign's state, in the caller's transaction with the campaign row locked:
@@ -147,7 +135,7 @@ export class CampaignLifecycle {
    * a blue-green switch (`cancelStaged`) the staged and staging updates are cancelled instead: no
    * device activated anything.
    */
-  async fail(tx: TransactionClient, campaign: Campaign, breach: BreachFacts, options: { rollBack: boolean; cancelStaged: boolean }): Promise<Campaign> {
+  async fail(tx: TransactionClient, campaign: Campaign, breach: Breach, options: { rollBack: boolean; cancelStaged: boolean }): Promise<Campaign> {
     const key = keyOf(campaign);
     const where = breach.scope === 'stage' ? ` in stage ${breach.stage}` : '';
     const reason = `Failure rate ${breach.failureRate}% reached the threshold of ${breach.thresholdPercent}% (${breach.failures} of ${breach.finished} finished updates${where})`;
@@ -188,7 +176,8 @@ export class CampaignLifecycle {
     });
     await this.recordCounts(tx, key, 'rollback', created, 1);
     const devices = created.find((row) => row.bucket === 'created')?.count ?? 0;
-    const missing = created.find((row) => row.bucket === MISSING_FIRMWARE)?.count ?? 0;
+    // A device whose old image is gone gets a failed rollback row (`rollback/firmware_missing`).
+    const missing = created.find((row) => row.bucket === 'failed')?.count ?? 0;
     const data = { devices, firmware_missing: missing };
     if (devices > 0) return this.transition(tx, campaign, { event: 'rolling_back', to: 'rolling_back', actor, reason, data });
     const why = missing > 0 ? `${reason}; ${missing} completed device(s) have no older image to go back to` : `${reason}; no device had completed`;

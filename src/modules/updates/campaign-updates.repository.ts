@@ -237,21 +237,6 @@ export class CampaignUpdatesRepository {
          FOR UPDATE`;
   }
 
-  /** The campaign's failed rows waiting for an automatic retry fail for good (nothing of it is released again). */
-  async dropRetries(campaign: CampaignKey, tx: TransactionClient): Promise<Changed[]> {
-    const rows = await tx.$queryRaw<ChangedRow[]>`
-      WITH due AS (
-        SELECT organization_id, update_id, status, current_phase, error_code, next_retry_at FROM ota.device_updates
-         WHERE organization_id = ${campaign.organizationId} AND campaign_id = ${campaign.campaignId}
-           AND status = 'failed' AND next_retry_at IS NOT NULL
-           FOR UPDATE)
-      UPDATE ota.device_updates u SET next_retry_at = NULL, updated_at = now()
-        FROM due
-       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
-   RETURNING ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}`;
-    return rows.map(changed);
-  }
-
   /**
    * A rollback row (unreleased, stage 0) for every device the campaign completed, or whose update
    * is past the point where the device could stop (installing, rebooting, switched: the row waits

@@ -93,7 +93,7 @@ export class CampaignUpdatesService {
 
   /** Failed rows waiting for an automatic retry fail for good: nothing of the campaign goes out again. */
   async dropRetries(tx: TransactionClient, campaign: CampaignKey): Promise<void> {
-    await this.changes.recorded(tx, await this.repository.dropRetries(campaign, tx));
+    await this.changes.recorded(tx, await this.updates.clearPendingRetries(campaign, tx));
   }
 
   /** Releases up to `limit` of the campaign's failed rows whose automatic retry is due. */

@@ -300,13 +300,20 @@ export class UpdatesRepository {
     return events.length === 0 ? [] : [{ name: 'device_update_events_added', sql: insertEventsSql(events) }];
   }
 
-  /** A device's failed updates stop waiting for an automatic retry (a newer update supersedes them): failed for good. */
-  async clearPendingRetries(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<Changed[]> {
-    if (deviceIds.length === 0) return [];
+  /**
+   * Failed updates stop waiting for an automatic retry and fail for good: these devices' (a newer
+   * update supersedes them), or a campaign's (nothing of it goes out again).
+   */
+  async clearPendingRetries(scope: { organizationId: string; deviceIds: string[] } | CampaignKey, tx: TransactionClient): Promise<Changed[]> {
+    if ('deviceIds' in scope && scope.deviceIds.length === 0) return [];
+    const where =
+      'campaignId' in scope
+        ? Prisma.sql`organization_id = ${scope.organizationId} AND campaign_id = ${scope.campaignId}`
+        : Prisma.sql`organization_id = ${scope.organizationId} AND device_id = ANY(${scope.deviceIds}::text[])`;
     const rows = await tx.$queryRaw<ChangedRow[]>`
       WITH due AS (
         SELECT organization_id, update_id, status, current_phase, error_code, next_retry_at FROM ota.device_updates
-         WHERE organization_id = ${organizationId} AND device_id = ANY(${deviceIds}::text[]) AND status = 'failed' AND next_retry_at IS NOT NULL
+         WHERE ${where} AND status = 'failed' AND next_retry_at IS NOT NULL
          FOR UPDATE)
       UPDATE ota.device_updates u SET next_retry_at = NULL, updated_at = now()
         FROM due

@@ -275,7 +275,7 @@ export class UpdatesService {
 
   /** The devices' failed updates waiting for an automatic retry fail for good: a newer update (or none) supersedes them. */
   private async supersedeRetries(tx: TransactionClient, organizationId: string, deviceIds: string[]): Promise<void> {
-    await this.changes.recorded(tx, await this.repository.clearPendingRetries(organizationId, deviceIds, tx));
+    await this.changes.recorded(tx, await this.repository.clearPendingRetries({ organizationId, deviceIds }, tx));
   }
 
   /** What of this firmware is still in use by unfinished updates, or null. */

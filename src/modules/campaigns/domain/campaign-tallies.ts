@@ -1,25 +1,11 @@
+import { UPDATE_STATUSES } from '../../updates/domain/update-state';
+
 /**
  * What the rollout counts of a campaign's rows: each row is in one bucket (its status, with
  * `created` split by whether its device was busy and `failed` by whether a retry is due or it
  * timed out). Counts per bucket are kept per kind and stage, changed with every status change.
  */
-export const TALLY_BUCKETS = [
-  'created',
-  'waiting_busy',
-  'scheduled',
-  'in_progress',
-  'downloading',
-  'verifying',
-  'installing',
-  'awaiting_activation',
-  'rebooting',
-  'retrying',
-  'completed',
-  'failed',
-  'timed_out',
-  'cancelled',
-  'rolled_back',
-] as const;
+export const TALLY_BUCKETS = [...UPDATE_STATUSES, 'waiting_busy', 'retrying', 'timed_out'] as const;
 export type TallyBucket = (typeof TALLY_BUCKETS)[number];
 export type TallyCounts = Record<TallyBucket, number>;
 
@@ -97,6 +83,17 @@ export interface FailureCounting {
 
 export function failureCounting(triggers: readonly string[]): FailureCounting {
   return { reported: triggers.includes('failure_rate') || triggers.includes('error_threshold'), timeouts: triggers.includes('timeout') };
+}
+
+/** Why a campaign failed: the rate and the threshold that tripped, over which rows. */
+export interface Breach {
+  scope: 'campaign' | 'stage';
+  stage: number | null;
+  /** Percent, two decimals. */
+  failureRate: number;
+  thresholdPercent: number;
+  finished: number;
+  failures: number;
 }
 
 export interface FailureRate {

@@ -9,7 +9,6 @@ import {
   IsInt,
   IsISO8601,
   IsNumber,
-  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -18,64 +17,34 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { PaginationQueryDto } from '../../../common/http/pagination.dto';
+import { ListMetaDto, PaginationQueryDto } from '../../../common/http/pagination.dto';
 import { OptionalBody } from '../../../common/http/request-validation.pipe';
 import { FirmwareResponseDto } from '../../firmware/dto/firmware.dto';
-import { MAX_TARGET_DEVICES, MAX_TARGET_GROUPS } from '../../targeting/dto/target-preview.dto';
+import { TargetFieldsDto } from '../../targeting/dto/target-preview.dto';
 import { UPDATE_STATUSES } from '../../updates/domain/update-state';
 import { UPDATE_KINDS, UPDATE_PRIORITIES } from '../../updates/dto/update.dto';
 import { CAMPAIGN_STATUSES, DEPLOYMENT_STRATEGIES, ROLLBACK_TRIGGERS } from '../domain/campaign-state';
 import { TALLY_BUCKETS } from '../domain/campaign-tallies';
 
-const HEX32 = /^[0-9a-f]{32}$/;
 const MAX_CHANNELS = 20;
 const MAX_MINUTES = 7 * 24 * 60;
 
 /**
- * The settings of a campaign, shared by create and update. Every field is optional here; create
- * adds the required ones and the defaults come from `campaign-settings.ts`.
+ * The settings of a campaign, shared by create and update: the targeting fields of the preview
+ * and the rollout's. Every field is optional here; create adds the required ones and the defaults
+ * come from `campaign-settings.ts`.
  */
-export class CampaignSettingsDto {
+export class CampaignSettingsDto extends TargetFieldsDto {
   @ApiProperty({ type: 'string', nullable: true, required: false, maxLength: 1000 })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   description?: string | null;
 
-  /** Device ids targeted explicitly. */
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TARGET_DEVICES)
-  @IsString({ each: true })
-  @Length(1, 255, { each: true })
-  target_devices?: string[];
-
-  /** Groups whose members are targeted. */
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TARGET_GROUPS)
-  @IsString({ each: true })
-  @Length(1, 255, { each: true })
-  target_groups?: string[];
-
-  /** Devices matching every key are targeted; the keys of `POST /targets/preview`. */
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { device_type: 'smart_frame', firmware_version: '<2.0.0' } })
-  @IsOptional()
-  @IsObject()
-  target_filters?: Record<string, unknown>;
-
   @ApiProperty({ enum: UPDATE_PRIORITIES, required: false, default: 'normal' })
   @IsOptional()
   @IsIn(UPDATE_PRIORITIES)
   priority?: string;
-
-  /** Share (1-100, in steps of 0.01) of the compatible devices not yet on the version to update; a deterministic sample. */
-  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 100 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(1)
-  @Max(100)
-  rollout_percentage?: number;
 
   /** Devices working on the update at once, at most. */
   @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 1_000_000, default: 10 })
@@ -218,7 +187,8 @@ export class CreateCampaignDto extends CampaignSettingsDto {
   name!: string;
 
   /** The firmware to roll out (32 lowercase hex characters), of this organization. */
-  @Matches(HEX32, { message: 'firmware_id must be 32 lowercase hexadecimal characters' })
+  // Id patterns are literals here and below: the OpenAPI plugin documents a literal, not a shared constant.
+  @Matches(/^[0-9a-f]{32}$/, { message: 'firmware_id must be 32 lowercase hexadecimal characters' })
   firmware_id!: string;
 
   @ApiProperty({ enum: DEPLOYMENT_STRATEGIES, required: false, default: 'staged' })
@@ -243,7 +213,7 @@ export class UpdateCampaignDto extends CampaignSettingsDto {
 
 export class CampaignIdParamDto {
   /** 32 lowercase hex characters. */
-  @Matches(HEX32, { message: 'campaign_id must be 32 lowercase hexadecimal characters' })
+  @Matches(/^[0-9a-f]{32}$/, { message: 'campaign_id must be 32 lowercase hexadecimal characters' })
   campaign_id!: string;
 }
 
@@ -295,7 +265,7 @@ export class ListCampaignsQueryDto extends PaginationQueryDto {
   deployment_strategy?: string;
 
   @IsOptional()
-  @Matches(HEX32, { message: 'firmware_id must be 32 lowercase hexadecimal characters' })
+  @Matches(/^[0-9a-f]{32}$/, { message: 'firmware_id must be 32 lowercase hexadecimal characters' })
   firmware_id?: string;
 }
 
@@ -452,14 +422,8 @@ export class CampaignDetailResponseDto extends CampaignResponseDto {
   timeline!: CampaignTimelineEntryDto[];
 }
 
-export class CampaignListResponseDto {
+export class CampaignListResponseDto extends ListMetaDto {
   campaigns!: CampaignResponseDto[];
-  limit!: number;
-  offset!: number;
-  count!: number;
-  total!: number;
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  filters!: Record<string, unknown>;
 }
 
 export class CampaignDeviceDto {
@@ -482,14 +446,8 @@ export class CampaignDeviceDto {
   updated_at!: string;
 }
 
-export class CampaignDeviceListResponseDto {
+export class CampaignDeviceListResponseDto extends ListMetaDto {
   devices!: CampaignDeviceDto[];
-  limit!: number;
-  offset!: number;
-  count!: number;
-  total!: number;
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  filters!: Record<string, unknown>;
 }
 
 export class CampaignStageStatsDto {

@@ -1,6 +1,7 @@
 import type { DeploymentStrategy } from '../../campaigns/domain/campaign-state';
 import {
   addCounts,
+  type Breach,
   emptyCounts,
   failureCounting,
   isBreached,
@@ -46,17 +47,6 @@ export interface RolloutInput {
   stages: readonly RolloutStage[];
   /** The campaign's rollback rows (all one stage). */
   rollback: TallyCounts;
-}
-
-/** Why a campaign failed: the rate and the threshold that tripped, over which rows. */
-export interface Breach {
-  scope: 'campaign' | 'stage';
-  stage: number | null;
-  /** Percent, two decimals. */
-  failureRate: number;
-  thresholdPercent: number;
-  finished: number;
-  failures: number;
 }
 
 /** What one tick does to one campaign, applied in this order. */

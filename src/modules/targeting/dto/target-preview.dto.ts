@@ -6,8 +6,8 @@ export const MAX_TARGET_DEVICES = 100_000;
 export const MAX_TARGET_GROUPS = 1_000;
 export const PREVIEW_SAMPLE_SIZE = 20;
 
-/** The targeting fields of a campaign, previewed before the campaign exists. */
-export class TargetPreviewRequestDto {
+/** Which devices a rollout means: the targeting fields of a campaign and of the preview. */
+export class TargetFieldsDto {
   /** Device ids targeted explicitly. */
   @IsOptional()
   @IsArray()
@@ -47,7 +47,10 @@ export class TargetPreviewRequestDto {
   @Min(1)
   @Max(100)
   rollout_percentage?: number;
+}
 
+/** The targeting fields of a campaign, previewed before the campaign exists. */
+export class TargetPreviewRequestDto extends TargetFieldsDto {
   /** Firmware to check compatibility and the current version against. */
   @IsOptional()
   @Matches(/^[0-9a-f]{32}$/, { message: 'firmware_id must be 32 lowercase hexadecimal characters' })
