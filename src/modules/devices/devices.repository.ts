@@ -62,6 +62,14 @@ const RECORDSET = Prisma.raw(`v(device_id text, device_type text, device_model t
   hardware_version text, hardware_version_key bytea, firmware_version text, firmware_version_key bytea,
   groups text, tags text, attributes json)`);
 
+/**
+ * Locks the devices a statement writes in key order before it writes them, whatever join its
+ * plan picks: the last-seen flush and a batch of device reports (which records installed
+ * versions) write overlapping devices at the same time, and two writers that lock in different
+ * orders deadlock.
+ */
+const KEY_ORDER_LOCK = Prisma.raw('ORDER BY l.organization_id, l.device_id FOR UPDATE OF l');
+
 /** Which of the replaceable collections the rows of one upsert statement carry. */
 interface GivenCollections {
   groups: boolean;
@@ -130,6 +138,7 @@ export class DevicesRepository {
   /**
    * The write step that records the firmware many devices now run (with the sort keys); devices
    * that do not exist are skipped. A device listed twice gets its last entry. None for no entries.
+   * Rows are locked in key order first ({@link KEY_ORDER_LOCK}), as the last-seen flush locks them.
    */
   firmwareVersionSteps(entries: { organizationId: string; deviceId: string; version: string }[]): WriteStep[] {
     const latest = new Map(entries.map((entry) => [`${entry.organizationId}\u0000${entry.deviceId}`, entry]));
@@ -141,9 +150,13 @@ export class DevicesRepository {
         name: 'devices_versions_set',
         sql: Prisma.sql`
           UPDATE ota.devices d SET firmware_version = v.firmware_version, firmware_version_key = decode(v.firmware_version_key, 'hex'), updated_at = now()
-            FROM unnest(${rows.map((row) => row.organizationId)}::text[], ${rows.map((row) => row.deviceId)}::text[],
-                        ${rows.map((row) => row.version)}::text[], ${rows.map((row) => keys.get(row.version) ?? null)}::text[])
-                 AS v(organization_id, device_id, firmware_version, firmware_version_key)
+            FROM (SELECT l.organization_id, l.device_id, u.firmware_version, u.firmware_version_key
+                    FROM ota.devices l
+                    JOIN unnest(${rows.map((row) => row.organizationId)}::text[], ${rows.map((row) => row.deviceId)}::text[],
+                                ${rows.map((row) => row.version)}::text[], ${rows.map((row) => keys.get(row.version) ?? null)}::text[])
+                         AS u(organization_id, device_id, firmware_version, firmware_version_key)
+                      ON l.organization_id = u.organization_id AND l.device_id = u.device_id
+                   ${KEY_ORDER_LOCK}) v
            WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id`,
       },
     ];
@@ -223,8 +236,12 @@ export class DevicesRepository {
           firmware_version = COALESCE(v.firmware_version, d.firmware_version),
           firmware_version_key = CASE WHEN v.firmware_version IS NULL THEN d.firmware_version_key ELSE decode(v.firmware_version_key, 'hex') END,
           updated_at = CASE WHEN v.firmware_version IS DISTINCT FROM d.firmware_version AND v.firmware_version IS NOT NULL THEN now() ELSE d.updated_at END
-        FROM json_to_recordset(${lastSeenRecords(chunk, versionKey)}::json)
-          AS v(organization_id text, device_id text, seen_at timestamptz, firmware_version text, firmware_version_key text)
+        FROM (SELECT l.organization_id, l.device_id, r.seen_at, r.firmware_version, r.firmware_version_key
+                FROM ota.devices l
+                JOIN json_to_recordset(${lastSeenRecords(chunk, versionKey)}::json)
+                       AS r(organization_id text, device_id text, seen_at timestamptz, firmware_version text, firmware_version_key text)
+                  ON l.organization_id = r.organization_id AND l.device_id = r.device_id
+               ${KEY_ORDER_LOCK}) v
         WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id
           AND (d.last_seen_at IS NULL
                OR v.seen_at >= d.last_seen_at + make_interval(secs => ${resolutionSeconds})
