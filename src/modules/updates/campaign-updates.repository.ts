@@ -99,29 +99,39 @@ export class CampaignUpdatesRepository {
    * into its stage by the same order (stage k holds positions up to ceil(total × share_k)),
    * `not_before` now. A row the campaign already has is left as it is, so a repeated start
    * adds nothing. Returns the rows inserted per stage.
+   *
+   * At a million rows the cost is the indexes, not the selection: rows go in by device id, and
+   * their (random) update ids are generated, sorted and handed out in that same order, so every
+   * index of the table grows in key order instead of taking a million random inserts (48 s → see
+   * `npm run bench:rollout`). The sort gets the memory it needs for once.
    */
   async insertRows(spec: CampaignRowsSpec, tx: TransactionClient): Promise<StageCount[]> {
+    await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
     const rows = await tx.$queryRaw<{ stage: number; count: number }[]>`
-      WITH picked AS (
-        SELECT s.device_id, s.firmware_version,
-               row_number() OVER (ORDER BY s.sample_hash, s.device_id) AS position, count(*) OVER () AS total
+      WITH picked AS MATERIALIZED (
+        SELECT s.device_id, s.firmware_version, row_number() OVER (ORDER BY s.sample_hash, s.device_id) AS position
           FROM (${spec.selection}) s
-      ), staged AS (
-        SELECT p.device_id, p.firmware_version,
-               (SELECT count(*) FROM unnest(${spec.stageHundredths}::int[]) WITH ORDINALITY AS l(hundredths, i)
-                 WHERE p.position > CASE WHEN l.i = 1 AND ${spec.firstStageAtLeastOne}
-                                         THEN greatest(1, (p.total * l.hundredths + 9999) / 10000)
-                                         ELSE (p.total * l.hundredths + 9999) / 10000 END)::smallint AS stage
-          FROM picked p
+      ), reach AS (
+        -- The last position of each stage, from the total: a stage is a range of positions.
+        SELECT array_agg(CASE WHEN l.i = 1 AND ${spec.firstStageAtLeastOne}
+                              THEN greatest(1, (t.total * l.hundredths + 9999) / 10000)
+                              ELSE (t.total * l.hundredths + 9999) / 10000 END ORDER BY l.i) AS ends
+          FROM (SELECT count(*) AS total FROM picked) t, unnest(${spec.stageHundredths}::int[]) WITH ORDINALITY AS l(hundredths, i)
+      ), by_device AS (
+        SELECT p.device_id, p.firmware_version, p.position, row_number() OVER (ORDER BY p.device_id) AS rank FROM picked p
+      ), ids AS (
+        SELECT g.update_id, row_number() OVER (ORDER BY g.update_id) AS rank
+          FROM (SELECT replace(gen_random_uuid()::text, '-', '') AS update_id FROM picked) g
       ), inserted AS (
         INSERT INTO ota.device_updates AS u (
           organization_id, update_id, device_id, campaign_id, campaign_stage, kind, firmware_id, from_version, to_version,
           status, current_phase, priority, max_retries, timeout_minutes, force, download_size, created_by, activation,
           not_before, updated_at)
-        SELECT ${spec.organizationId}, replace(gen_random_uuid()::text, '-', ''), s.device_id, ${spec.campaignId}, s.stage, ${spec.kind},
-               ${spec.firmwareId}, s.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority}, ${spec.maxRetries},
-               ${spec.timeoutMinutes}, false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation}, now(), now()
-          FROM staged s
+        SELECT ${spec.organizationId}, ids.update_id, d.device_id, ${spec.campaignId}, width_bucket(d.position - 1, reach.ends)::smallint,
+               ${spec.kind}, ${spec.firmwareId}, d.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority},
+               ${spec.maxRetries}, ${spec.timeoutMinutes}, false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation}, now(), now()
+          FROM by_device d JOIN ids ON ids.rank = d.rank CROSS JOIN reach
+         ORDER BY d.rank
         ON CONFLICT DO NOTHING
         RETURNING u.campaign_stage
       )
