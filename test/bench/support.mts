@@ -170,9 +170,13 @@ export async function runToCompletion(args: string[], env: NodeJS.ProcessEnv): P
   if (code !== 0) throw new Error(`${args.join(' ')} exited with code ${code}`);
 }
 
-/** SIGTERM, then waits for the exit (the service shuts down gracefully on it). */
+/**
+ * SIGTERM, then waits for the exit (the service shuts down gracefully on it). A child that already
+ * ended, with a code or by a signal (the service re-raises SIGTERM once shut down), is left alone:
+ * waiting for its exit again would wait forever.
+ */
 export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
