@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { type DeviceUpdate, Prisma } from '../../generated/prisma/client';
@@ -101,37 +102,36 @@ export class CampaignUpdatesRepository {
    * adds nothing. Returns the rows inserted per stage.
    *
    * At a million rows the cost is the indexes, not the selection: rows go in by device id, and
-   * their (random) update ids are generated, sorted and handed out in that same order, so every
-   * index of the table grows in key order instead of taking a million random inserts (48 s → see
-   * `npm run bench:rollout`). The sort gets the memory it needs for once.
+   * their update ids are 16 random hex digits drawn once for the start followed by 16 hex digits
+   * of the row's place in that order, so every index of the table grows at one end instead of
+   * taking a million random inserts (48 s → 23 s, `npm run bench:rollout`). Ids stay unique 32
+   * lowercase hex characters; they are no secret (every use checks the device and organization).
    */
   async insertRows(spec: CampaignRowsSpec, tx: TransactionClient): Promise<StageCount[]> {
+    // The three sorts of a million rows get the memory they need for once.
     await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
+    const idPrefix = randomBytes(8).toString('hex');
     const rows = await tx.$queryRaw<{ stage: number; count: number }[]>`
       WITH picked AS MATERIALIZED (
         SELECT s.device_id, s.firmware_version, row_number() OVER (ORDER BY s.sample_hash, s.device_id) AS position
           FROM (${spec.selection}) s
-      ), reach AS (
+      ), reach AS MATERIALIZED (
         -- The last position of each stage, from the total: a stage is a range of positions.
         SELECT array_agg(CASE WHEN l.i = 1 AND ${spec.firstStageAtLeastOne}
                               THEN greatest(1, (t.total * l.hundredths + 9999) / 10000)
                               ELSE (t.total * l.hundredths + 9999) / 10000 END ORDER BY l.i) AS ends
           FROM (SELECT count(*) AS total FROM picked) t, unnest(${spec.stageHundredths}::int[]) WITH ORDINALITY AS l(hundredths, i)
-      ), by_device AS (
-        SELECT p.device_id, p.firmware_version, p.position, row_number() OVER (ORDER BY p.device_id) AS rank FROM picked p
-      ), ids AS (
-        SELECT g.update_id, row_number() OVER (ORDER BY g.update_id) AS rank
-          FROM (SELECT replace(gen_random_uuid()::text, '-', '') AS update_id FROM picked) g
       ), inserted AS (
         INSERT INTO ota.device_updates AS u (
           organization_id, update_id, device_id, campaign_id, campaign_stage, kind, firmware_id, from_version, to_version,
           status, current_phase, priority, max_retries, timeout_minutes, force, download_size, created_by, activation,
           not_before, updated_at)
-        SELECT ${spec.organizationId}, ids.update_id, d.device_id, ${spec.campaignId}, width_bucket(d.position - 1, reach.ends)::smallint,
-               ${spec.kind}, ${spec.firmwareId}, d.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority},
-               ${spec.maxRetries}, ${spec.timeoutMinutes}, false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation}, now(), now()
-          FROM by_device d JOIN ids ON ids.rank = d.rank CROSS JOIN reach
-         ORDER BY d.rank
+        SELECT ${spec.organizationId}, ${idPrefix} || lpad(to_hex(row_number() OVER (ORDER BY p.device_id)), 16, '0'), p.device_id,
+               ${spec.campaignId}, width_bucket(p.position - 1, (SELECT ends FROM reach))::smallint, ${spec.kind}, ${spec.firmwareId},
+               p.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority}, ${spec.maxRetries}, ${spec.timeoutMinutes},
+               false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation}, now(), now()
+          FROM picked p
+         ORDER BY p.device_id
         ON CONFLICT DO NOTHING
         RETURNING u.campaign_stage
       )
