@@ -268,6 +268,18 @@ describe('campaign API', () => {
     expect((await campaignAction(t, operator, 'not-an-id', 'start')).statusCode).toBe(422);
   });
 
+  it('a scheduled campaign waits, can be cancelled before it starts, and cannot be paused', async () => {
+    const campaign = await createCampaign(t, operator, campaignBody(firmwareId, { deployment_strategy: 'scheduled', scheduled_start: '2031-06-01T00:00:00.000Z' }));
+    expect(await act(t, operator, campaign.campaign_id, 'start')).toMatchObject({ status: 'scheduled', total_devices: null });
+    expect((await act(t, operator, campaign.campaign_id, 'start')).status).toBe('scheduled');
+    const pause = await campaignAction(t, operator, campaign.campaign_id, 'pause');
+    expect(pause.statusCode).toBe(409);
+    expect(pause.json().detail).toContain('scheduled');
+    const cancelled = await act(t, operator, campaign.campaign_id, 'cancel', { reason: 'postponed' });
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelled_devices: 0 });
+    expect(cancelled.timeline.map((entry) => entry.event)).toEqual(['created', 'scheduled', 'cancelled']);
+  });
+
   it('lists its devices with their stage and status, filtered, and shows the original stats keys', async () => {
     const campaign = await createCampaign(t, operator, campaignBody(firmwareId, { deployment_strategy: 'staged', stages: [50, 100] }));
     await act(t, operator, campaign.campaign_id, 'start');
