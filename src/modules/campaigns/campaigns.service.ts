@@ -152,7 +152,7 @@ export class CampaignsService {
         fields: {
           ...storedSettings(settings),
           targetDeviceCount: counts.selected,
-          ...(reapprove ? { approved: null, approvedBy: null, approvedAt: null, approvalComment: null, approvalConditions: dbNull() } : {}),
+          ...(reapprove ? { approved: null, approvedBy: null, approvedAt: null, approvalComment: null, approvalConditions: Prisma.DbNull } : {}),
         },
       });
     });
@@ -225,7 +225,7 @@ export class CampaignsService {
           approvedBy: principal.id,
           approvedAt: this.clock.now(),
           approvalComment: request.approval_comment ?? null,
-          approvalConditions: request.conditions === undefined ? dbNull() : (request.conditions as Prisma.InputJsonValue),
+          approvalConditions: request.conditions === undefined ? Prisma.DbNull : (request.conditions as Prisma.InputJsonValue),
           ...(request.approved ? {} : { actualEnd: this.clock.now() }),
         },
       });
@@ -354,11 +354,7 @@ function specOf(settings: CampaignSettings, campaignId: string) {
 
 /** The settings as campaign columns. */
 function storedSettings(settings: CampaignSettings): Omit<Prisma.CampaignUncheckedCreateInput, 'organizationId' | 'campaignId' | 'firmwareId' | 'deviceModel' | 'deploymentStrategy' | 'requiresApproval' | 'status' | 'createdBy'> {
-  return { ...settings, targetFilters: settings.targetFilters === null ? dbNull() : (settings.targetFilters as Prisma.InputJsonValue) };
-}
-
-function dbNull(): typeof Prisma.DbNull {
-  return Prisma.DbNull;
+  return { ...settings, targetFilters: settings.targetFilters === null ? Prisma.DbNull : (settings.targetFilters as Prisma.InputJsonValue) };
 }
 
 function campaignNotFound(campaignId: string): NotFoundError {
