@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { firmwareVersionKey, hardwareVersionKey } from '../../src/common/versions/version-key';
+import { DeviceMirror } from '../../src/modules/devices/device-mirror.subscriber';
 import { NatsInboundSubscriber } from '../../src/modules/events/nats-inbound-subscriber';
 import { DEVICES_URL, devicePayload, deviceUrl } from '../utils/device-factory';
 import { createTestApp, type TestApp } from '../utils/test-app';
@@ -57,12 +59,19 @@ describeNats('the registry as a mirror of the device service, over NATS', () => 
   let t: TestApp;
   let nats: NatsConnection;
   let operator: Record<string, string>;
+  const handled = new EventEmitter();
 
   beforeAll(async () => {
     // A stream name of this run: the queue group is derived from it, so no other test instance
     // on the same NATS takes these messages. The scheduler is off, so nothing publishes to it.
     t = await createTestApp({ env: { NATS_URL, NATS_STREAM: `OTA_MIRROR_${RUN}`, DEFAULT_ORGANIZATION_ID: DEFAULT_ORG } });
     await t.app.get(NatsInboundSubscriber).ready;
+    // Every message the mirror handles, told after it is written: what the tests wait on.
+    const mirror = t.app.get(DeviceMirror);
+    for (const method of ['upsert', 'delete'] as const) {
+      const original = mirror[method].bind(mirror);
+      jest.spyOn(mirror, method).mockImplementation((event, subject) => original(event, subject).finally(() => handled.emit('message')));
+    }
     nats = await connect({ servers: NATS_URL });
     operator = bearer(await hs256Token({ sub: 'op-mirror', organization_id: ORG, role: 'operator' }));
   }, 30_000);
@@ -77,14 +86,20 @@ describeNats('the registry as a mirror of the device service, over NATS', () => 
     return row;
   }
 
-  /** Bounded polling until the row satisfies `done` (messages are handled asynchronously). */
+  /** Resolves once the mirror has handled its next message (whatever its outcome). */
+  function nextHandled(): Promise<void> {
+    return new Promise((resolve) => handled.once('message', resolve));
+  }
+
+  /** Waits for the row to satisfy `done`, looking again after each message the mirror handles. */
   async function waitForRow(organizationId: string, deviceId: string, done: (row: MirrorRow | undefined) => boolean): Promise<MirrorRow | undefined> {
-    const deadline = Date.now() + 15_000;
+    const timeout = AbortSignal.timeout(15_000);
     for (;;) {
+      const next = nextHandled();
       const row = await rowOf(organizationId, deviceId);
       if (done(row)) return row;
-      if (Date.now() > deadline) throw new Error(`device ${organizationId}/${deviceId} never reached the expected state; last: ${JSON.stringify(row)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (timeout.aborted) throw new Error(`device ${organizationId}/${deviceId} never reached the expected state; last: ${JSON.stringify(row)}`);
+      await Promise.race([next, new Promise((resolve) => timeout.addEventListener('abort', resolve, { once: true }))]);
     }
   }
 
