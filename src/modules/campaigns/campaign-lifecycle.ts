@@ -172,7 +172,6 @@ export class CampaignLifecycle {
       priority: campaign.priority === 'low' || campaign.priority === 'normal' ? 'high' : campaign.priority,
       timeoutMinutes: campaign.timeoutMinutes,
       createdBy: actor.id,
-      reason,
     });
     await this.recordCounts(tx, key, 'rollback', created, 1);
     const devices = created.find((row) => row.bucket === 'created')?.count ?? 0;

@@ -35,6 +35,16 @@ export interface CampaignRowsSpec extends CampaignKey {
   firstStageAtLeastOne: boolean;
 }
 
+/** A campaign rollback's rows: the model whose older images they install, and their settings. */
+export interface RollbackRowsSpec extends CampaignKey {
+  deviceModel: string;
+  /** The campaign's firmware, kept on a row whose older image is gone. */
+  firmwareId: string;
+  priority: string;
+  timeoutMinutes: number;
+  createdBy: string;
+}
+
 /** Rows per stage (and state bucket) a bulk statement created or changed. */
 export interface StageCount {
   stage: number;
@@ -257,7 +267,7 @@ export class CampaignUpdatesRepository {
    * so a million devices never pass through Node. Returns the rows by bucket.
    */
   async insertRollbacks(
-    campaign: CampaignKey & { deviceModel: string; firmwareId: string; priority: string; timeoutMinutes: number; createdBy: string; reason: string },
+    campaign: RollbackRowsSpec,
     tx: TransactionClient,
   ): Promise<StageCount[]> {
     return tx.$queryRaw<StageCount[]>`

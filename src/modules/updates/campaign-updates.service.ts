@@ -8,6 +8,7 @@ import {
   type CampaignDeviceRow,
   type CampaignRowsSpec,
   CampaignUpdatesRepository,
+  type RollbackRowsSpec,
   type StageCount,
 } from './campaign-updates.repository';
 import { UpdateChanges } from './update-changes';
@@ -108,7 +109,7 @@ export class CampaignUpdatesService {
    */
   createRollbacks(
     tx: TransactionClient,
-    campaign: CampaignKey & { deviceModel: string; firmwareId: string; priority: string; timeoutMinutes: number; createdBy: string; reason: string },
+    campaign: RollbackRowsSpec,
   ): Promise<StageCount[]> {
     return this.repository.insertRollbacks(campaign, tx);
   }
