@@ -8,6 +8,7 @@ import { LoggingModule } from './common/observability/logging.module';
 import { ObservabilityModule } from './common/observability/observability.module';
 import { type AppConfig, ConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { DeviceApiModule } from './modules/device-api/device-api.module';
@@ -38,6 +39,7 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         AuthenticationModule,
+        AuditModule,
         AuthModule,
         CampaignsModule,
         DevicesModule,

@@ -7,14 +7,19 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { sendError } from './common/errors/all-exceptions.filter';
+import { answerClientError } from './common/errors/client-error-response';
 import { MetricsService } from './common/observability/metrics.service';
 import { registerHttpObservability } from './common/observability/http-observability';
+import { registerRateLimits } from './common/rate-limit/rate-limits';
 import { registerRequestLogContext } from './common/observability/request-log-context';
 import { generateRequestId } from './common/observability/request-id';
 import type { AppConfig } from './config';
 import { registerDeviceImportBodies } from './modules/devices/import/device-import-body';
 import { RouteCatalog } from './modules/stats/route-catalog';
 import { API_PREFIX } from './common/http/api-prefix';
+import { registerClosingAnswer } from './common/http/closing-answer';
+import { registerJsonBodyParser } from './common/http/json-body';
+import { registerBodyTimeout } from './common/http/body-timeout';
 import { DOCS_PATH, setupOpenApi } from './openapi';
 
 /** A later version of the original service served everything under `/api/v1/ota`; both work. */
@@ -33,9 +38,10 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: generateRequestId,
-    // While closing, new requests get 503 and idle keep-alive sockets are closed at once, so a
-    // rolling restart drains quickly; in-flight requests still finish.
-    return503OnClosing: true,
+    // While closing, idle keep-alive sockets are closed at once, so a rolling restart drains
+    // quickly; in-flight requests still finish, and new ones get 503 from `registerClosingAnswer`
+    // (Fastify's own 503 has a body of another shape).
+    return503OnClosing: false,
     // Signed download tokens (`/api/v1/downloads/:token`) carry the storage key and file name;
     // the default limit of 100 characters per path parameter would answer them 414.
     routerOptions: { maxParamLength: 4096 },
@@ -43,6 +49,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     rewriteUrl: (request: IncomingMessage) => (request.url ?? '/').replace(LEGACY_PREFIX, '/api/v1'),
     // Errors Fastify raises before routing (a malformed URL, say) get our error body too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendError(reply, request, error, frameworkLogger),
+    // What Node's HTTP parser refuses (huge headers, a broken request line) never becomes a request.
+    clientErrorHandler: answerClientError,
   });
 }
 
@@ -70,16 +78,22 @@ export async function setupApp(app: NestFastifyApplication, config: AppConfig): 
   // JSON endpoints only: a text body is an unsupported media type (415), not a string DTO. (Nest's
   // own body parsers, which would add form bodies, are off; Fastify parses JSON.)
   fastify.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(fastify, config.http.jsonMaxDepth);
   registerDeviceImportBodies(fastify, config);
   // Multipart bodies are parsed as streams by the routes that take them (firmware uploads), which
   // set their own size limits; the plugin only adds the parser.
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });
+  // A client silent mid-body gets 408 and a closed connection; an upload then cleans up after itself.
+  registerBodyTimeout(fastify, config.http.bodyTimeoutMs);
   const routes = app.get(RouteCatalog);
   fastify.addHook('onRoute', (route) => {
     if (!route.url.startsWith(`/${DOCS_PATH}`)) routes.record(route.method, route.url);
   });
   registerRequestLogContext(fastify, await app.resolve(PinoLogger));
   registerHttpObservability(fastify, app.get(MetricsService));
+  registerClosingAnswer(fastify);
+  // After the hooks that echo the request id and log: a 429 is answered by a later hook.
+  registerRateLimits(fastify, config);
 
   if (config.http.docsEnabled) setupOpenApi(app);
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);

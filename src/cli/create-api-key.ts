@@ -3,9 +3,13 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadConfig } from '../config';
 import { DatabaseModule } from '../database/database.module';
+import { AuditRepository } from '../modules/audit/audit.repository';
+import { AuditService } from '../modules/audit/audit.service';
 import { ApiKeysRepository } from '../modules/auth/api-keys.repository';
 import { ApiKeysService } from '../modules/auth/api-keys.service';
 import { API_KEY_ROLES, type ApiKeyRole } from '../modules/auth/dto/api-key.dto';
+import { OutboxRepository } from '../modules/events/outbox.repository';
+import { OutboxService } from '../modules/events/outbox.service';
 import { runCommand, UsageError } from './run-command';
 
 const USAGE = `usage: npm run apikey:create -- --org <organization_id> --role <${API_KEY_ROLES.join('|')}> [--name <label>] [--expires-at <ISO-8601>]
@@ -18,12 +22,19 @@ through POST /api/v1/api-keys.`;
 runCommand('apikey:create', async () => {
   const input = parseInput(process.argv.slice(2));
   const config = loadConfig();
-  @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule], providers: [ApiKeysRepository, ApiKeysService] })
+  // The key is audited like one made through the API (its `audit.recorded` event waits in the
+  // outbox for the service's relay); the audit and outbox services alone, without their modules'
+  // schedulers and NATS connection.
+  @Module({
+    imports: [ConfigModule.forRoot(config), DatabaseModule],
+    providers: [ApiKeysRepository, ApiKeysService, AuditRepository, AuditService, OutboxRepository, OutboxService],
+  })
   class CreateApiKeyModule {}
 
   const context = await NestFactory.createApplicationContext(CreateApiKeyModule, { logger: ['error', 'warn'] });
   try {
-    const created = await context.get(ApiKeysService).create({ ...input, createdBy: 'cli' });
+    const cli = { principal: { kind: 'service' as const, id: 'cli', organizationId: input.organizationId, roles: [] }, requestId: null, clientIp: null };
+    const created = await context.get(ApiKeysService).create(input, cli);
     process.stdout.write(`${JSON.stringify(created, null, 2)}\n\nSend it as "X-API-Key: ${created.key}". It is not stored and cannot be shown again.\n`);
   } finally {
     await context.close();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
 import { ApiClient, ApiError, DeviceApi, type FirmwareInfo, OperatorApi } from './simulator/api-client';
 import { FleetActivity, WorkSlots } from './simulator/fleet-activity';
 import { MqttLink } from './simulator/mqtt-link';
@@ -157,18 +158,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/** Runs `work` on every item, `concurrency` at a time. */
-async function forEachLimited<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -177,7 +166,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(options: Options): Promise<number> {
   const stats = new RunStats();
-  const client = new ApiClient(options.url);
+  const client = new ApiClient(options.url, (waitMs) => stats.rateLimited(waitMs));
   const operator = options.token
     ? OperatorApi.withToken(client, options.token)
     : options.apiKey
@@ -213,7 +202,7 @@ async function main(options: Options): Promise<number> {
   const startVersions = new Map<string, string>();
   const deviceApis = new Map<string, DeviceApi>();
   await stats.phase('registration', () =>
-    forEachLimited(deviceIds, options.concurrency, async (deviceId) => {
+    pLimit(options.concurrency).map(deviceIds, async (deviceId) => {
       try {
         let token: string | undefined;
         if (options.reuse) {
@@ -277,7 +266,7 @@ async function main(options: Options): Promise<number> {
   });
   const booted: SimulatedDevice[] = [];
   await stats.phase('boot', () =>
-    forEachLimited(devices, options.concurrency, async (device) => {
+    pLimit(options.concurrency).map(devices, async (device) => {
       try {
         await device.boot();
         booted.push(device);
@@ -339,7 +328,7 @@ async function main(options: Options): Promise<number> {
       );
     } else {
       await stats.phase('run', () =>
-        forEachLimited(booted, options.concurrency, async (device) => {
+        pLimit(options.concurrency).map(booted, async (device) => {
           const releasedId = released.get(device.deviceId);
           try {
             await device.handleUpdates({
@@ -363,7 +352,7 @@ async function main(options: Options): Promise<number> {
 
   // --- verify: what the service recorded is what each device did ----------------------------------
   await stats.phase('verification', () =>
-    forEachLimited([...outcomes.values()], options.concurrency, async (outcome) => {
+    pLimit(options.concurrency).map([...outcomes.values()], async (outcome) => {
       try {
         // MQTT reports are applied asynchronously: give them a moment to land.
         const until = Date.now() + (link ? 30_000 : 0);

@@ -28,6 +28,8 @@ describe('loadConfig', () => {
         host: '0.0.0.0',
         port: 8240,
         bodyLimitBytes: 1024 * 1024,
+        jsonMaxDepth: 32,
+        bodyTimeoutMs: 60_000,
         trustProxy: false,
         shutdownTimeoutMs: 15_000,
         docsEnabled: true,
@@ -35,6 +37,7 @@ describe('loadConfig', () => {
       expect(config.logLevel).toBe('info');
       expect(config.dataDir).toBe(resolve('./data'));
       expect(config.auth).toMatchObject({ defaultRole: 'viewer', defaultOrganizationId: 'default', jwtSecret: undefined });
+      expect(config.auth).toMatchObject({ requireExp: true, maxLifetimeSeconds: 86_400, serviceIssuers: [] });
       expect(config.events).toEqual({
         natsUrl: undefined,
         stream: 'OTA_SERVICE',
@@ -48,7 +51,16 @@ describe('loadConfig', () => {
     it('runs an embedded database, migrated on start, when DATABASE_URL is unset', () => {
       const config = loadConfig({ DATA_DIR: '/var/lib/ota' });
       expect(config.dataDir).toBe('/var/lib/ota');
-      expect(config.database).toEqual({ url: undefined, poolSize: 10, migrateOnStart: true, embeddedPort: 0 });
+      expect(config.database).toEqual({
+        url: undefined,
+        poolSize: 10,
+        devicePoolSize: 5,
+        statementTimeoutMs: 30_000,
+        deviceStatementTimeoutMs: 5_000,
+        connectTimeoutMs: 5_000,
+        migrateOnStart: true,
+        embeddedPort: 0,
+      });
     });
 
     it('migrates an external database on start outside production, and not in production', () => {
@@ -207,8 +219,11 @@ describe('loadConfig', () => {
       ['SHUTDOWN_TIMEOUT_MS', '999', 'must be between 1000 and 300000'],
       ['OUTBOX_RELAY_INTERVAL_MS', '99', 'must be between 100 and 60000'],
       ['OUTBOX_RETENTION_HOURS', '8761', 'must be between 1 and 8760'],
+      ['AUDIT_RETENTION_DAYS', '0', 'must be between 1 and 3650'],
       ['BODY_LIMIT_BYTES', '1023', 'must be between 1024 and 67108864'],
       ['EMBEDDED_POSTGRES_PORT', '70000', 'must be between 0 and 65535'],
+      ['DATABASE_STATEMENT_TIMEOUT_MS', '99', 'must be between 100 and 3600000'],
+      ['DATABASE_CONNECT_TIMEOUT_MS', '60001', 'must be between 100 and 60000'],
     ])('refuses %s=%s as out of range', (name, value, message) => {
       expect(problemsOf({ [name]: value })).toEqual([`${name}: ${message}`]);
     });
@@ -223,12 +238,43 @@ describe('loadConfig', () => {
       expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database.url).toBe('postgres://u@h/db');
     });
 
+    it('reads the bearer token lifetime rules and the issuers trusted with the service role', () => {
+      const config = loadConfig({ JWT_REQUIRE_EXP: 'false', JWT_MAX_LIFETIME_SECONDS: '3600', JWT_SERVICE_ISSUERS: ' https://a.test , https://b.test ' });
+      expect(config.auth).toMatchObject({ requireExp: false, maxLifetimeSeconds: 3600, serviceIssuers: ['https://a.test', 'https://b.test'] });
+      expect(problemsOf({ JWT_MAX_LIFETIME_SECONDS: '59' })).toEqual(['JWT_MAX_LIFETIME_SECONDS: must be between 60 and 31622400']);
+    });
+
     it('ignores variables the service does not read', () => {
       expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', UNRELATED: 'x' }).http.port).toBe(8240);
     });
 
     it('resolves DATA_DIR against the working directory', () => {
       expect(loadConfig({ DATA_DIR: 'var/ota' }).dataDir).toBe(resolve('var/ota'));
+    });
+  });
+
+  describe('rate limits', () => {
+    it("are on by default, in memory, with hawkBit's budgets per second", () => {
+      const config = loadConfig({});
+      expect(config.redis.url).toBeUndefined();
+      expect(config.rateLimits).toEqual({
+        enabled: true,
+        windowMs: 1000,
+        redisPrefix: 'ota_service:rate_limit:',
+        perSecond: { read: 200, write: 50, device: 20, anonymous: 20, authFailures: 20 },
+      });
+    });
+
+    it('take fractional rates (one request every few seconds) and a Redis URL', () => {
+      const config = loadConfig({ REDIS_URL: 'redis://cache:6379', RATE_LIMIT_WINDOW_SECONDS: '60', RATE_LIMIT_WRITES_PER_SECOND: '0.5' });
+      expect(config.redis.url).toBe('redis://cache:6379');
+      expect(config.rateLimits).toMatchObject({ windowMs: 60_000, perSecond: { write: 0.5 } });
+    });
+
+    it('refuses rates of zero or not numbers, and URLs that are not Redis', () => {
+      expect(problemsOf({ RATE_LIMIT_READS_PER_SECOND: '0' })).toEqual(['RATE_LIMIT_READS_PER_SECOND: must be above 0']);
+      expect(problemsOf({ RATE_LIMIT_DEVICE_PER_SECOND: '1e3' })).toEqual(['RATE_LIMIT_DEVICE_PER_SECOND: must be a number such as 20 or 0.5']);
+      expect(problemsOf({ REDIS_URL: 'http://cache:6379' })).toEqual(['REDIS_URL: must be a redis:// or rediss:// URL']);
     });
   });
 });

@@ -11,6 +11,10 @@ export interface AppConfig {
     readonly host: string;
     readonly port: number;
     readonly bodyLimitBytes: number;
+    /** Deepest nesting of objects and arrays a JSON body (or the firmware metadata part) may have. */
+    readonly jsonMaxDepth: number;
+    /** Longest silence of a client in the middle of sending a request body (an inactivity limit, not a total). */
+    readonly bodyTimeoutMs: number;
     readonly trustProxy: boolean;
     readonly shutdownTimeoutMs: number;
     readonly docsEnabled: boolean;
@@ -21,7 +25,16 @@ export interface AppConfig {
   readonly database: {
     /** Unset means embedded mode: the service runs its own PostgreSQL under `dataDir`. */
     readonly url: string | undefined;
+    /** Connections for operator requests and background work. */
     readonly poolSize: number;
+    /** Connections reserved for the device API, so operators' queries cannot starve check-ins. */
+    readonly devicePoolSize: number;
+    /** Server-side limit per statement on the operator pool (long campaign work sets its own). */
+    readonly statementTimeoutMs: number;
+    /** Server-side limit per statement on the device pool. */
+    readonly deviceStatementTimeoutMs: number;
+    /** Longest wait for a pooled connection, and for a new connection to be established. */
+    readonly connectTimeoutMs: number;
     readonly migrateOnStart: boolean;
     readonly embeddedPort: number;
   };
@@ -31,6 +44,12 @@ export interface AppConfig {
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
     readonly defaultRole: Exclude<Role, 'service'>;
+    /** Refuse tokens without `exp`, which would never expire. */
+    readonly requireExp: boolean;
+    /** Longest accepted lifetime of a token: `exp - iat`, or `exp - now` without `iat`. */
+    readonly maxLifetimeSeconds: number;
+    /** Issuers (`iss`) whose tokens may claim the `service` role; no bearer token may otherwise. */
+    readonly serviceIssuers: readonly string[];
     /** When true and no JWT secret is configured, one is generated and kept under `dataDir`. */
     readonly devTokens: boolean;
     readonly internalSecret: string | undefined;
@@ -44,6 +63,8 @@ export interface AppConfig {
     readonly retentionHours: number;
   };
   readonly scheduler: { readonly enabled: boolean; readonly tickMs: number };
+  /** Audit events older than this are purged (in batches, by the scheduler). */
+  readonly audit: { readonly retentionDays: number };
   /** Base of URLs this service hands out that point back to itself (filesystem downloads). */
   readonly publicBaseUrl: string;
   readonly storage: {
@@ -111,6 +132,30 @@ export interface AppConfig {
     /** Replicas consume device reports through `$share/<group>/...`, so each report is handled once. */
     readonly shareGroup: string;
   };
+  /** A Redis the replicas share (rate-limit budgets); unset keeps such state in each replica's memory. */
+  readonly redis: { readonly url: string | undefined };
+  /**
+   * Request budgets (see the README, "Rate limits"): each key may spend `perSecond × window`
+   * requests per window of `windowMs`, all at once if it likes (bursts are allowed).
+   */
+  readonly rateLimits: {
+    readonly enabled: boolean;
+    readonly windowMs: number;
+    /** Prefix of the budget keys in Redis. */
+    readonly redisPrefix: string;
+    readonly perSecond: {
+      /** GET and HEAD of the operator API, per credential. */
+      readonly read: number;
+      /** Other methods of the operator API, per credential. */
+      readonly write: number;
+      /** The device API, per device. */
+      readonly device: number;
+      /** Public routes and requests without credentials, per IP. */
+      readonly anonymous: number;
+      /** Requests answered 401, per IP: past it, the IP's credentialed requests wait too. */
+      readonly authFailures: number;
+    };
+  };
 }
 
 /** The file name endings firmware may have, before any configured in `FIRMWARE_EXTENSIONS`. */
@@ -155,6 +200,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       host: env.HOST,
       port: env.PORT,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      jsonMaxDepth: env.JSON_MAX_DEPTH,
+      bodyTimeoutMs: env.HTTP_BODY_TIMEOUT_MS,
       trustProxy: env.TRUST_PROXY,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       docsEnabled: env.DOCS_ENABLED,
@@ -164,6 +211,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,
+      devicePoolSize: env.DATABASE_DEVICE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      deviceStatementTimeoutMs: env.DATABASE_DEVICE_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       // Embedded databases are ours alone, so they are always brought up to date.
       migrateOnStart: embedded || (env.MIGRATE_ON_START ?? !production),
       embeddedPort: env.EMBEDDED_POSTGRES_PORT,
@@ -174,6 +225,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       defaultRole: env.JWT_DEFAULT_ROLE,
+      requireExp: env.JWT_REQUIRE_EXP,
+      maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+      serviceIssuers: splitList(env.JWT_SERVICE_ISSUERS),
       devTokens,
       internalSecret: env.INTERNAL_SERVICE_SECRET,
       defaultOrganizationId: env.DEFAULT_ORGANIZATION_ID,
@@ -186,6 +240,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retentionHours: env.OUTBOX_RETENTION_HOURS,
     },
     scheduler: { enabled: env.SCHEDULER_ENABLED, tickMs: env.SCHEDULER_TICK_MS },
+    audit: { retentionDays: env.AUDIT_RETENTION_DAYS },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     storage: {
       // S3 when a bucket is configured, unless the driver is named explicitly.
@@ -230,6 +285,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       pollJitterPercent: env.DEVICE_POLL_JITTER_PERCENT,
     },
     mqtt: { url: env.MQTT_URL, username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD, shareGroup: env.MQTT_SHARE_GROUP },
+    redis: { url: env.REDIS_URL },
+    rateLimits: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      redisPrefix: env.RATE_LIMIT_REDIS_PREFIX,
+      perSecond: {
+        read: env.RATE_LIMIT_READS_PER_SECOND,
+        write: env.RATE_LIMIT_WRITES_PER_SECOND,
+        device: env.RATE_LIMIT_DEVICE_PER_SECOND,
+        anonymous: env.RATE_LIMIT_ANONYMOUS_PER_SECOND,
+        authFailures: env.RATE_LIMIT_AUTH_FAILURES_PER_SECOND,
+      },
+    },
   };
 }
 

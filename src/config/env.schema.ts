@@ -25,6 +25,15 @@ const integer = (min: number, max: number) =>
 
 const optionalText = z.string().trim().min(1).optional();
 
+/** A rate in decimal, above 0 (`0.5` is one request every two seconds). */
+const rate = (max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number such as 20 or 0.5')
+    .transform(Number)
+    .pipe(z.number().positive('must be above 0').max(max, `must be at most ${max}`));
+
 /**
  * Every environment variable the service reads, with its default. `.env.example` documents the
  * same list; `test/unit/env-example.spec.ts` keeps the two in step.
@@ -35,6 +44,8 @@ export const envSchema = z.object({
   PORT: integer(0, 65535).default(8240),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: integer(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  JSON_MAX_DEPTH: integer(2, 256).default(32),
+  HTTP_BODY_TIMEOUT_MS: integer(100, 600_000).default(60_000),
   TRUST_PROXY: booleanFlag.default(false),
   SHUTDOWN_TIMEOUT_MS: integer(1000, 300_000).default(15_000),
   DOCS_ENABLED: booleanFlag.default(true),
@@ -45,6 +56,10 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
     .optional(),
   DATABASE_POOL_SIZE: integer(1, 200).default(10),
+  DATABASE_DEVICE_POOL_SIZE: integer(1, 200).default(5),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 3_600_000).default(30_000),
+  DATABASE_DEVICE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
+  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 60_000).default(5_000),
   MIGRATE_ON_START: booleanFlag.optional(),
   EMBEDDED_POSTGRES_PORT: integer(0, 65535).default(0),
 
@@ -53,6 +68,9 @@ export const envSchema = z.object({
   JWT_ISSUER: optionalText,
   JWT_AUDIENCE: optionalText,
   JWT_DEFAULT_ROLE: z.enum(['viewer', 'operator', 'admin']).default('viewer'),
+  JWT_REQUIRE_EXP: booleanFlag.default(true),
+  JWT_MAX_LIFETIME_SECONDS: integer(60, 366 * 24 * 3600).default(24 * 3600),
+  JWT_SERVICE_ISSUERS: optionalText,
   AUTH_DEV_TOKENS: booleanFlag.optional(),
   INTERNAL_SERVICE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   DEFAULT_ORGANIZATION_ID: z.string().min(1).max(100).default('default'),
@@ -63,6 +81,7 @@ export const envSchema = z.object({
   OUTBOX_RELAY_INTERVAL_MS: integer(100, 60_000).default(1000),
   OUTBOX_BATCH_SIZE: integer(1, 1000).default(100),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365).default(72),
+  AUDIT_RETENTION_DAYS: integer(1, 3650).default(365),
 
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
   STORAGE_DRIVER: z.enum(['filesystem', 's3']).optional(),
@@ -114,6 +133,16 @@ export const envSchema = z.object({
   MQTT_USERNAME: optionalText,
   MQTT_PASSWORD: optionalText,
   MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('ota_service'),
+
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  RATE_LIMIT_ENABLED: booleanFlag.default(true),
+  RATE_LIMIT_WINDOW_SECONDS: integer(1, 3600).default(1),
+  RATE_LIMIT_READS_PER_SECOND: rate(1_000_000).default(200),
+  RATE_LIMIT_WRITES_PER_SECOND: rate(1_000_000).default(50),
+  RATE_LIMIT_DEVICE_PER_SECOND: rate(1_000_000).default(20),
+  RATE_LIMIT_ANONYMOUS_PER_SECOND: rate(1_000_000).default(20),
+  RATE_LIMIT_AUTH_FAILURES_PER_SECOND: rate(1_000_000).default(20),
+  RATE_LIMIT_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, 'must be 1-100 letters, digits, :, _, . or -').default('ota_service:rate_limit:'),
 });
 
 export type Env = z.infer<typeof envSchema>;

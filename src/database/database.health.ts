@@ -1,12 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type DependencyHealth, type DependencyHealthCheck, HealthIndicator } from '../common/health/health-indicator';
+import { onDevicePool } from './database-pools';
 import { DATABASE_RUNTIME, type DatabaseRuntime } from './database-runtime';
 import { migrationStatus } from './migrations/migrator';
 import { PrismaService } from './prisma.service';
 
 const PING_TIMEOUT_MS = 3_000;
 
-/** Database reachability, round-trip latency and whether every migration is applied. */
+/**
+ * Database reachability, round-trip latency, whether every migration is applied, and how busy
+ * each connection pool is. Checked on the device pool: operators saturating theirs must not make
+ * a replica look unready (and be taken out of service) while it still serves its devices.
+ */
 @Injectable()
 @HealthIndicator({ name: 'database', critical: true })
 export class DatabaseHealthIndicator implements DependencyHealthCheck {
@@ -15,7 +20,11 @@ export class DatabaseHealthIndicator implements DependencyHealthCheck {
     @Inject(DATABASE_RUNTIME) private readonly runtime: DatabaseRuntime,
   ) {}
 
-  async check(): Promise<DependencyHealth> {
+  check(): Promise<DependencyHealth> {
+    return onDevicePool(() => this.checkNow());
+  }
+
+  private async checkNow(): Promise<DependencyHealth> {
     const mode = this.runtime.embedded ? 'embedded' : 'external';
     const started = performance.now();
     try {
@@ -33,9 +42,10 @@ export class DatabaseHealthIndicator implements DependencyHealthCheck {
           pending: migrations.pending,
           failed: migrations.failed,
         },
+        pools: this.prisma.poolUsage(),
       };
     } catch (error) {
-      return { status: 'down', mode, error: error instanceof Error ? error.message : String(error) };
+      return { status: 'down', mode, error: error instanceof Error ? error.message : String(error), pools: this.prisma.poolUsage() };
     }
   }
 }

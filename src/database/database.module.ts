@@ -1,12 +1,16 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DATABASE_RUNTIME, type DatabaseRuntime, databaseRuntimeProvider } from './database-runtime';
 import { DatabaseHealthIndicator } from './database.health';
+import { DeviceTrafficRouting } from './device-traffic';
 import { PrismaService } from './prisma.service';
 
-/** Owns the database connection; stops the embedded server last, after Prisma has disconnected. */
+/**
+ * Owns the database connections (an operator pool and a device pool, see `RoutingPool`); stops the
+ * embedded server last, after Prisma has disconnected.
+ */
 @Global()
 @Module({
-  providers: [databaseRuntimeProvider, PrismaService, DatabaseHealthIndicator],
+  providers: [databaseRuntimeProvider, PrismaService, DatabaseHealthIndicator, DeviceTrafficRouting],
   exports: [PrismaService, DATABASE_RUNTIME],
 })
 export class DatabaseModule implements OnApplicationShutdown {

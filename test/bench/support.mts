@@ -182,6 +182,19 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/**
+ * CPU time (user + system) the process has used so far, in ms, from `/proc` (Linux). On a shared
+ * machine a process's CPU per request holds still where its rate follows the neighbours' load.
+ */
+export function processCpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces); utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** `getconf CLK_TCK` on Linux: /proc counts CPU time in these. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** A loopback port free right now (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -198,11 +211,14 @@ export function freePort(): Promise<number> {
 // Authentication
 // -------------------------------------------------------------------------------------------------
 
-/** An HS256 bearer token of a user with `role` in `organizationId`, valid for 2 h. */
-export function userToken(organizationId: string, role: 'operator' | 'admin' = 'operator'): Promise<string> {
+/**
+ * An HS256 bearer token of a user with `role` in `organizationId`, valid for 2 h. Rate limits
+ * budget per credential: workers that each need a budget take a `user` of their own.
+ */
+export function userToken(organizationId: string, role: 'operator' | 'admin' = 'operator', user = `bench-${role}`): Promise<string> {
   return new SignJWT({ organization_id: organizationId, role })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`bench-${role}`)
+    .setSubject(user)
     .setExpirationTime('2h')
     .sign(new TextEncoder().encode(JWT_SECRET));
 }

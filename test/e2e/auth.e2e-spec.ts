@@ -306,6 +306,13 @@ describe('authentication', () => {
       expectError(res, 401, 'auth/invalid_service_credentials');
     });
 
+    it.each(['x-organization-id', 'x-service-name'])('refuses %s sent twice with 400, not as one joined name', async (header) => {
+      const headers = { ...internalServiceHeaders(TEST_INTERNAL_SECRET), [header]: ['org-a', 'org-b'] };
+      const res = await t.request({ method: 'GET', url: '/api/v1/firmware', headers });
+      expectError(res, 400, 'request/bad_request');
+      expect(res.json().detail).toBe(`${header} must be sent once, not 2 times`);
+    });
+
     it('refuses the flag without a secret', async () => {
       expectError(await listKeys(t, { 'x-internal-service': 'true' }), 401, 'auth/invalid_service_credentials');
     });

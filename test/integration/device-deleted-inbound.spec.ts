@@ -5,6 +5,7 @@ import { createDevice } from '../utils/device-factory';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
 import { createFirmware, createUpdate, deviceCommands, updateUrl } from '../utils/update-factory';
+import { waitFor } from '../utils/wait-for';
 
 /**
  * `device_service.device.deleted` from the platform's device service, over a real NATS
@@ -48,11 +49,7 @@ describeNats('inbound device deletions over NATS', () => {
     (await t.request({ method: 'GET', url: updateUrl(updateId), headers })).json().status;
 
   async function waitForStatus(headers: Record<string, string>, updateId: string, status: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while ((await statusOf(headers, updateId)) !== status) {
-      if (Date.now() > deadline) throw new Error(`update ${updateId} never became ${status}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(`update ${updateId} to become ${status}`, () => statusOf(headers, updateId), (current) => current === status, { timeoutMs: 15_000 });
   }
 
   function envelope(data: Record<string, unknown>): string {

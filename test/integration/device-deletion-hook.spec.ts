@@ -9,6 +9,7 @@ import type { TransactionClient } from '../../src/database/prisma.service';
 import { DeviceDeletionHook, type DeviceDeletionListener } from '../../src/modules/devices/device-deletion-hook';
 import type { DeviceRecord } from '../../src/modules/devices/device-input';
 import { DevicesService } from '../../src/modules/devices/devices.service';
+import { auditContext } from '../utils/audit-context';
 import { uniqueDeviceId } from '../utils/device-factory';
 import { TEST_JWT_SECRET } from '../utils/test-app';
 import { createTestDatabase, type TestDatabase, withClient } from '../utils/test-database';
@@ -78,10 +79,10 @@ describe('device deletion hooks', () => {
 
   it('runs every hook in the delete transaction: its writes commit with the delete', async () => {
     const deviceId = uniqueDeviceId();
-    await devices.register('org-a', record(deviceId));
+    await devices.register('org-a', record(deviceId), auditContext());
     await sql("INSERT INTO test_updates VALUES ('org-a', $1, 'pending'), ('org-b', $1, 'pending')", [deviceId]);
 
-    await expect(devices.delete('org-a', deviceId)).resolves.toMatchObject({ device_id: deviceId });
+    await expect(devices.delete('org-a', deviceId, auditContext())).resolves.toMatchObject({ device_id: deviceId });
 
     expect((await statuses(deviceId)).map((r) => r.status).sort()).toEqual(['cancelled', 'pending']);
     expect(await deletedEvents(deviceId)).toHaveLength(1);
@@ -89,10 +90,10 @@ describe('device deletion hooks', () => {
 
   it('undoes the delete, the event and the hook writes when a hook fails', async () => {
     const deviceId = uniqueDeviceId('refuse');
-    await devices.register('org-a', record(deviceId));
+    await devices.register('org-a', record(deviceId), auditContext());
     await sql("INSERT INTO test_updates VALUES ('org-a', $1, 'pending')", [deviceId]);
 
-    await expect(devices.delete('org-a', deviceId)).rejects.toThrow('the hook refuses');
+    await expect(devices.delete('org-a', deviceId, auditContext())).rejects.toThrow('the hook refuses');
 
     await expect(devices.get('org-a', deviceId)).resolves.toMatchObject({ device_id: deviceId });
     expect((await statuses(deviceId)).map((r) => r.status)).toEqual(['pending']);
@@ -116,6 +117,6 @@ describe('device deletion hooks', () => {
   });
 
   it('does not call the hooks for an unknown device (404 first)', async () => {
-    await expect(devices.delete('org-a', 'no-such-device')).rejects.toMatchObject({ code: 'device/not_found' });
+    await expect(devices.delete('org-a', 'no-such-device', auditContext())).rejects.toMatchObject({ code: 'device/not_found' });
   });
 });

@@ -11,6 +11,7 @@ import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
 import { act, campaignBody, campaignRows, createCampaign, getCampaign, tick } from '../utils/campaign-factory';
 import { createFirmware, createUpdate, updateUrl } from '../utils/update-factory';
+import { waitFor, waitUntil } from '../utils/wait-for';
 
 /**
  * The device protocol over MQTT against the whole service, a real broker (MQTT_URL, else a private
@@ -37,7 +38,7 @@ beforeAll(async () => {
   t = await createTestApp({ env: { MQTT_URL: `mqtt://${proxy.address}`, MQTT_SHARE_GROUP: `ota_dp_${RUN}` } });
   devices = await openTestClient(broker, ['ota/v1/devices/+/commands']);
   operator = bearer(await hs256Token({ sub: 'op-mqtt', organization_id: 'org-dp-mqtt', role: 'operator' }));
-  await waitFor('the service to subscribe', () => t.app.get(MqttConnection).connected && t.app.get(DeviceReportConsumer).subscribed, (ok) => ok);
+  await waitUntil('the service to subscribe', () => t.app.get(MqttConnection).connected && t.app.get(DeviceReportConsumer).subscribed);
 }, 60_000);
 afterAll(async () => {
   await devices?.close();
@@ -45,17 +46,6 @@ afterAll(async () => {
   await proxy?.close();
   await broker?.close();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await probe();
-  }
-  return last;
-}
 
 async function newDeviceWithUpdate(name: string) {
   const device = await createDevice(t, operator, { device_id: `mqtt-dp-${RUN}-${name}` });
@@ -137,14 +127,14 @@ describe('device protocol over MQTT', () => {
 
   itMqtt5('a broker outage loses no command: rows written meanwhile are published after the reconnect', async () => {
     await proxy.cut();
-    await waitFor('the service to see the outage', () => t.app.get(MqttConnection).connected, (connected) => !connected);
+    await waitUntil('the service to see the outage', () => !t.app.get(MqttConnection).connected);
     const { device, update } = await newDeviceWithUpdate('outage');
     const relay = t.app.get(DeviceCommandRelay);
     expect((await relay.relayPending()).published).toBe(0);
     expect(commandsFor(device.device_id)).toEqual([]);
 
     await proxy.restore();
-    await waitFor('the service to reconnect', () => t.app.get(MqttConnection).connected, (connected) => connected);
+    await waitUntil('the service to reconnect', () => t.app.get(MqttConnection).connected);
     const received = await relayUntil(device.device_id, 1);
     expect(received[0].payload).toMatchObject({ type: 'update_available', update_id: update.update_id });
 

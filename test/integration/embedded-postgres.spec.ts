@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/database/database-runtime';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded/embedded-postgres';
 import { migrationNames } from '../../src/database/migrations/migration-directory';
 import { withClient } from '../utils/test-database';
+import { waitUntil } from '../utils/wait-for';
 
 /**
  * The database the service runs for itself when no DATABASE_URL is set: a real PostgreSQL from
@@ -104,7 +105,7 @@ describe('embedded PostgreSQL', () => {
       const [postmaster] = pids;
       process.kill(postmaster, 'SIGKILL');
       // Its workers notice and exit too; the next start needs their shared memory released.
-      await waitUntil(async () => !pids.some(isAlive));
+      await waitUntil('the PostgreSQL processes to exit', () => !pids.some(isAlive));
       await stop(again);
       expect(isAlive(postmaster)).toBe(false);
     }, 20_000);
@@ -212,6 +213,3 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
-}

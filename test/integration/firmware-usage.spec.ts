@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { Principal } from '../../src/common/auth/principal';
 import { ConflictError } from '../../src/common/errors/domain-error';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config';
@@ -12,11 +11,12 @@ import type { TransactionClient } from '../../src/database/prisma.service';
 import { FirmwareUploadService } from '../../src/modules/firmware/firmware-upload.service';
 import { type FirmwareUsage, FirmwareUsageCheck } from '../../src/modules/firmware/firmware-usage';
 import { FirmwareService } from '../../src/modules/firmware/firmware.service';
+import { auditContext } from '../utils/audit-context';
 import { firmwareBytes, firmwareMetadata } from '../utils/firmware-factory';
 import { createTestDatabase, type TestDatabase, withClient } from '../utils/test-database';
 import { TEST_JWT_SECRET } from '../utils/test-app';
 
-const principal: Principal = { kind: 'user', id: 'op-1', organizationId: 'org-a', roles: ['operator'] };
+const audit = auditContext();
 
 /**
  * Stands in for the modules that will hold firmware (updates, campaigns): it reads a table of its
@@ -72,7 +72,7 @@ describe('deleting firmware that something still uses', () => {
       yield { kind: 'field' as const, name: 'metadata', value: JSON.stringify(firmwareMetadata()), truncated: false };
       yield { kind: 'file' as const, name: 'file', fileName: 'a.bin', stream: Readable.from([firmwareBytes(1024)]) };
     })();
-    return (await uploads.upload('org-a', principal, parts)).firmware.firmware_id;
+    return (await uploads.upload('org-a', audit, parts)).firmware.firmware_id;
   }
 
   it('is refused with 409 firmware/in_use while a usage check reports use, and allowed once it does not', async () => {
@@ -80,13 +80,13 @@ describe('deleting firmware that something still uses', () => {
     const free = await upload();
     await withClient(database.url, (client) => client.query('INSERT INTO test_holds VALUES ($1, $2), ($1, $2)', ['org-a', held]));
 
-    const refused = firmware.delete('org-a', held, principal);
+    const refused = firmware.delete('org-a', held, audit);
     await expect(refused).rejects.toBeInstanceOf(ConflictError);
     await expect(refused).rejects.toMatchObject({ code: 'firmware/in_use', message: expect.stringContaining('2 active updates') });
     await expect(firmware.get('org-a', held)).resolves.toMatchObject({ firmware_id: held });
 
-    await expect(firmware.delete('org-a', free, principal)).resolves.toMatchObject({ firmware_id: free });
+    await expect(firmware.delete('org-a', free, audit)).resolves.toMatchObject({ firmware_id: free });
     await withClient(database.url, (client) => client.query('DELETE FROM test_holds'));
-    await expect(firmware.delete('org-a', held, principal)).resolves.toMatchObject({ firmware_id: held });
+    await expect(firmware.delete('org-a', held, audit)).resolves.toMatchObject({ firmware_id: held });
   });
 });

@@ -3,6 +3,7 @@ import { latestSnapshot, migrationNames, readSchema } from '../../src/database/m
 import { MIGRATION_LOCK_KEY, applyMigrations, migrationStatus } from '../../src/database/migrations/migrator';
 import { diffDatamodels } from '../../src/database/migrations/schema-diff';
 import { createTestDatabase, type TestDatabase, withClient } from '../utils/test-database';
+import { waitUntil } from '../utils/wait-for';
 
 /**
  * The drift test: `prisma/schema.prisma`, the newest migration's snapshot and the SQL of every
@@ -140,7 +141,7 @@ describe('migrations', () => {
         let finished = false;
         const run = applyMigrations(database.url).finally(() => (finished = true));
         try {
-          await waitUntil(async () => finished || (await lockWaiters(otherRunner)) === 1);
+          await waitUntil('the other runner to wait for the migration lock', async () => finished || (await lockWaiters(otherRunner)) === 1);
           expect(finished).toBe(false);
           const { rows } = await otherRunner.query(`SELECT to_regclass('public._prisma_migrations') AS recorded`);
           expect(rows[0].recorded).toBeNull();
@@ -162,10 +163,6 @@ async function lockWaiters(client: Client): Promise<number> {
     [MIGRATION_LOCK_KEY],
   );
   return rows[0].waiting;
-}
-
-async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 interface DatabaseShape {

@@ -1,10 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { connect } from 'mqtt';
 import { MetricsService } from '../../src/common/observability/metrics.service';
 import { PrismaService } from '../../src/database/prisma.service';
 import { type CommandRelayResult, DeviceCommandRelay } from '../../src/modules/mqtt/device-command-relay';
+import { RECONNECT_PERIOD_MS } from '../../src/modules/mqtt/mqtt-connection';
 import { itMqtt5, openTestClient, type ReceivedMessage, startTestBroker, type TestBroker, type TestMqttClient } from '../utils/mqtt-broker';
 import { startTcpProxy } from '../utils/tcp-proxy';
 import { createTestApp, type TestApp } from '../utils/test-app';
+import { waitFor } from '../utils/wait-for';
 
 /**
  * The device command relay against real PostgreSQL and a real MQTT 5 broker (MQTT_URL, else a
@@ -73,17 +76,6 @@ async function mqttHealth(t: TestApp): Promise<Record<string, any>> {
   return res.json().checks.mqtt;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await probe();
-  }
-  return last;
-}
-
 const waitForMqttStatus = (t: TestApp, status: string) => waitFor(`mqtt health "${status}"`, () => mqttHealth(t), (h) => h.status === status);
 
 /** Messages of this test's commands, by command id. */
@@ -96,17 +88,31 @@ function waitForDelivery(rows: CommandRow[]): Promise<ReceivedMessage[]> {
   return waitFor(`${rows.length} commands at the device side`, () => receivedFor(rows), (got) => got.length >= rows.length);
 }
 
-/** Runs the relays concurrently until nothing is pending, skipping the back-off between rounds. */
-async function drain(t: TestApp, relays: DeviceCommandRelay[], maxRounds = 200): Promise<CommandRelayResult[]> {
+/** Runs the relays concurrently, round after round, until nothing is pending, skipping the back-off between rounds. */
+async function drain(t: TestApp, relays: DeviceCommandRelay[]): Promise<CommandRelayResult[]> {
   const results: CommandRelayResult[] = [];
-  for (let round = 0; round < maxRounds; round++) {
-    if ((await pendingCount(t)) === 0) return results;
+  const round = async (): Promise<number> => {
     await makePendingDue(t);
-    const roundResults = await Promise.all(relays.map((relay) => relay.relayPending()));
-    results.push(...roundResults);
-    if (roundResults.every((r) => r.published === 0)) await new Promise((resolve) => setTimeout(resolve, 100));
+    results.push(...(await Promise.all(relays.map((relay) => relay.relayPending()))));
+    return pendingCount(t);
+  };
+  await waitFor('the device commands to drain', round, (pending) => pending === 0);
+  return results;
+}
+
+/** Resolves once `periods` reconnect periods have passed, counted by mqtt.js's own retry timer. */
+async function retryPeriodsElapsed(periods: number): Promise<void> {
+  const nowhere = await startTcpProxy({ host: broker.host, port: broker.port });
+  await nowhere.cut();
+  const probe = connect(`mqtt://${nowhere.address}`, { protocolVersion: 5, reconnectPeriod: RECONNECT_PERIOD_MS, connectTimeout: RECONNECT_PERIOD_MS });
+  probe.on('error', () => undefined);
+  try {
+    let attempts = 0;
+    await new Promise<void>((resolve) => probe.on('reconnect', () => ++attempts === periods && resolve()));
+  } finally {
+    await probe.endAsync(true);
+    await nowhere.close();
   }
-  throw new Error(`device commands not drained after ${maxRounds} rounds: ${await pendingCount(t)} pending`);
 }
 
 const sum = (results: CommandRelayResult[], key: keyof CommandRelayResult) => results.reduce((n, r) => n + r[key], 0);
@@ -284,7 +290,9 @@ describe('device command relay over MQTT', () => {
       await p.close();
       p = undefined;
       const accepted = proxy.accepted;
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      // A reconnect the service had scheduled before closing fires within one reconnect period;
+      // an mqtt.js client started now, retrying an unreachable broker, measures two of them.
+      await retryPeriodsElapsed(2);
       expect(proxy.accepted).toBe(accepted);
       expect(proxy.open).toBe(0);
     } finally {

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { nanos } from '@nats-io/transport-node';
+import { connect, nanos } from '@nats-io/transport-node';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PrismaService } from '../../src/database/prisma.service';
 import type { EventEnvelope } from '../../src/modules/events/event-envelope';
+import { natsConnectionOptions } from '../../src/modules/events/nats-connection-options';
 import { OutboxRelay, type RelayResult } from '../../src/modules/events/outbox-relay';
 import { OutboxService } from '../../src/modules/events/outbox.service';
 import {
@@ -16,6 +17,7 @@ import {
 } from '../utils/jetstream';
 import { startTcpProxy, type TcpProxy } from '../utils/tcp-proxy';
 import { createTestApp, type TestApp } from '../utils/test-app';
+import { waitFor, type WaitOptions } from '../utils/wait-for';
 
 /**
  * The transactional outbox against real PostgreSQL and, when NATS_URL is set, a real NATS
@@ -99,35 +101,33 @@ async function eventsHealth(t: TestApp): Promise<Record<string, any>> {
   return (await detailedHealth(t)).body.checks.events;
 }
 
-/** Bounded polling: returns the first value that satisfies `done`, or fails naming what it waited for. */
-async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await probe();
-  }
-  return last;
-}
-
 function waitForEventsStatus(t: TestApp, status: string, timeoutMs = 30_000): Promise<Record<string, any>> {
-  return waitFor(`events health "${status}"`, () => eventsHealth(t), (events) => events.status === status, timeoutMs);
+  return waitFor(`events health "${status}"`, () => eventsHealth(t), (events) => events.status === status, { timeoutMs });
 }
 
 /**
- * Runs the relays (concurrently when several) until the backlog is empty, skipping back-off
- * between rounds; returns every round's results. Bounded by `maxRounds`.
+ * Runs the relays (concurrently when several), round after round, until the backlog is empty,
+ * skipping back-off between rounds; returns every round's results.
  */
-async function drain(t: TestApp, relays: OutboxRelay[], maxRounds = 200): Promise<RelayResult[][]> {
+async function drain(t: TestApp, relays: OutboxRelay[], options?: WaitOptions): Promise<RelayResult[][]> {
   const rounds: RelayResult[][] = [];
-  for (let round = 0; round < maxRounds; round++) {
-    if ((await pendingCount(t)) === 0) return rounds;
+  const round = async (): Promise<number> => {
     await makePendingDue(t);
     rounds.push(await Promise.all(relays.map((relay) => relay.relayPending())));
-    if (rounds.at(-1)!.every((r) => r.published === 0)) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`outbox not drained after ${maxRounds} rounds: ${await pendingCount(t)} pending; last: ${JSON.stringify(rounds.at(-1))}`);
+    return pendingCount(t);
+  };
+  await waitFor('the outbox to drain', round, (pending) => pending === 0, options);
+  return rounds;
+}
+
+/** Resolves once nats.js has made `delays` retry pauses against a server that is not there. */
+async function retryDelaysElapsed(delays: number): Promise<void> {
+  const nowhere = await startTcpProxy(natsTarget());
+  await nowhere.cut();
+  let retries = 0;
+  const options = natsConnectionOptions({ stopping: () => retries >= delays, onFirstConnectRetry: () => retries++ });
+  await expect(connect({ ...options, servers: nowhere.address })).rejects.toThrow(/stopping/);
+  await nowhere.close();
 }
 
 function total(results: RelayResult[], key: keyof RelayResult): number {
@@ -320,12 +320,7 @@ describeNats('stream provisioning by the NATS publisher', () => {
 
       await session.jsm.streams.delete(BLOCKER);
       // Another test run may hold ota_service subjects for a while: keep relaying until it is free.
-      const deadline = Date.now() + 90_000;
-      while ((await pendingCount(t)) > 0 && Date.now() < deadline) {
-        await makePendingDue(t);
-        if ((await t.app.get(OutboxRelay).relayPending()).published === 0) await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      expect(await pendingCount(t)).toBe(0);
+      await drain(t, [t.app.get(OutboxRelay)], { timeoutMs: 90_000, intervalMs: 250 });
 
       const created = await streamInfo(session.jsm, AUTO);
       expect(created?.config).toMatchObject({
@@ -584,9 +579,10 @@ describeNats('outbox relay to NATS JetStream', () => {
 
       await p.close();
       p = undefined;
-      // A connection attempt that outlived the app would get through within its 1 s retry delay.
+      // A connection attempt that outlived the app would get through within one retry delay;
+      // a client started now, retrying an unreachable server the same way, measures two of them.
       await proxy.restore();
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await retryDelaysElapsed(2);
       expect(proxy.accepted).toBe(0);
     } finally {
       await p?.close();

@@ -6,6 +6,7 @@ import { UpdatesRepository } from '../../src/modules/updates/updates.repository'
 import { createDevice, deviceRows } from '../utils/device-factory';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
+import { waitUntil } from '../utils/wait-for';
 import { BULK_UPDATE_URL, createFirmware, outboxEvents, sql, timelineRows, updateRow, deviceReports } from '../utils/update-factory';
 
 const ORG = 'org-batching';
@@ -53,6 +54,11 @@ describe('batched device reports', () => {
 
   function report(app: TestApp, target: Target, status: DeviceReport['status'], extra: Omit<DeviceReport, 'status'> = {}) {
     return deviceReports(app).applyDeviceReport(ORG, target.deviceId, target.updateId, { status, ...extra }, 'device');
+  }
+
+  async function sessionsBlockedBy(client: Client, pid: number): Promise<number> {
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+    return rows[0].n;
   }
 
   /** Counts the batches an instance applies (one lock statement each). */
@@ -218,12 +224,14 @@ describe('batched device reports', () => {
     const client = new Client({ connectionString: t.database.url });
     await client.connect();
     try {
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       await client.query('BEGIN');
       await client.query('SELECT 1 FROM ota.device_updates WHERE update_id = $1 FOR UPDATE', [later.updateId]);
       const reports = Promise.all([report(t, first, 'downloading'), report(t, later, 'downloading')]);
-      // The batch now holds `first` and waits for `later`; taking `first` closes the cycle, and the
-      // batch, waiting longer, is the one the deadlock detector cancels.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Once blocked by this session, the batch (locking in update id order) holds `first` and
+      // waits for `later`; taking `first` closes the cycle, and the batch, waiting longer, is the
+      // one the deadlock detector cancels.
+      await waitUntil('the batch to wait for our lock', async () => (await sessionsBlockedBy(client, rows[0].pid)) > 0);
       await client.query('SELECT 1 FROM ota.device_updates WHERE update_id = $1 FOR UPDATE', [first.updateId]);
       await client.query('COMMIT');
       expect((await reports).map((answer) => answer.status)).toEqual(['downloading', 'downloading']);

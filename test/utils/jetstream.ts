@@ -1,5 +1,6 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import { waitFor } from './wait-for';
 
 /** JetStream's error code for "subjects overlap with an existing stream". */
 export const SUBJECT_OVERLAP = 10065;
@@ -53,29 +54,30 @@ export async function createStreamWhenFree(
   config: { name: string; subjects: string[]; duplicateWindowMs?: number },
   timeoutMs = 60_000,
 ): Promise<StreamInfo> {
-  const deadline = Date.now() + timeoutMs;
   const stream: Partial<StreamConfig> & { name: string } = {
     name: config.name,
     subjects: config.subjects,
     duplicate_window: nanos(config.duplicateWindowMs ?? 10 * 60_000),
   };
-  for (;;) {
+  /** The created stream, or undefined while another stream holds the subjects. */
+  const tryAdd = async (): Promise<StreamInfo | undefined> => {
     try {
       return await jsm.streams.add(stream);
     } catch (error) {
-      const overlap = error instanceof JetStreamApiError && error.code === SUBJECT_OVERLAP;
-      if (!overlap) throw error;
-      if (Date.now() > deadline) {
-        const holders = await Promise.all(config.subjects.map((subject) => jsm.streams.find(subject).catch(() => '?')));
-        throw new Error(
-          `cannot create stream ${config.name} on ${config.subjects.join(', ')}: stream ${holders.join(', ')} has held ` +
-            `overlapping subjects for ${timeoutMs} ms. A stream on ota_service.> (such as a service's own OTA_SERVICE) ` +
-            'blocks these tests: use a NATS server without one.',
-          { cause: error },
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (error instanceof JetStreamApiError && error.code === SUBJECT_OVERLAP) return undefined;
+      throw error;
     }
+  };
+  try {
+    return (await waitFor(`stream ${config.name} to be created`, tryAdd, (info) => info !== undefined, { timeoutMs, intervalMs: 250 }))!;
+  } catch (error) {
+    const holders = await Promise.all(config.subjects.map((subject) => jsm.streams.find(subject).catch(() => '?')));
+    throw new Error(
+      `cannot create stream ${config.name} on ${config.subjects.join(', ')}: stream ${holders.join(', ')} has held ` +
+        `overlapping subjects for ${timeoutMs} ms. A stream on ota_service.> (such as a service's own OTA_SERVICE) ` +
+        'blocks these tests: use a NATS server without one.',
+      { cause: error },
+    );
   }
 }
 

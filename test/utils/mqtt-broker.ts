@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { findFreePort } from '../../src/database/embedded/free-port';
+import { waitUntil } from './wait-for';
 
 /**
  * An MQTT broker for tests, in order of preference:
@@ -53,14 +54,13 @@ async function startMosquitto(): Promise<TestBroker> {
   const child: ChildProcess = spawn('mosquitto', ['-c', configFile], { stdio: 'ignore' });
   let exited = false;
   child.once('exit', () => (exited = true));
-  const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
-    if (exited || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`mosquitto did not start on port ${port}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    await waitUntil(`mosquitto to listen on port ${port}`, async () => exited || (await accepts(port)), { timeoutMs: 10_000 });
+    if (exited) throw new Error('mosquitto exited');
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`mosquitto did not start on port ${port}`, { cause: error });
   }
   return {
     kind: 'mosquitto',

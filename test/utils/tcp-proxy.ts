@@ -1,8 +1,9 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 
 /**
- * A TCP forwarder on loopback standing between the app and a dependency (NATS), so a test can
- * take the dependency away and give it back without touching the real server.
+ * A TCP forwarder on loopback standing between the app and a dependency (NATS, PostgreSQL), so a
+ * test can take the dependency away, or make it stop answering, and give it back without touching
+ * the real server.
  */
 export interface TcpProxy {
   /** `host:port` the app should connect to. */
@@ -16,12 +17,26 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port and forwards as before. */
   restore(): Promise<void>;
+  /**
+   * Stops forwarding bytes either way while every connection stays open and new ones are still
+   * accepted: a server that stopped answering (a stopped process, a black-holed network).
+   */
+  stall(): void;
+  /** Forwards again, including whatever was held back while stalled. */
+  resume(): void;
+  /**
+   * Stops forwarding, for good, on the connections open now, while new ones are forwarded: what a
+   * firewall or NAT that silently forgot its connections does to them.
+   */
+  blackHoleOpenConnections(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   const clients = new Set<Socket>();
+  const pairs = new Set<{ client: Socket; upstream: Socket }>();
+  let stalled = false;
   let accepted = 0;
   let server: Server | undefined;
   let port = 0;
@@ -40,9 +55,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       track(client);
       track(upstream);
       clients.add(client);
-      client.on('close', () => clients.delete(client));
-      client.pipe(upstream);
-      upstream.pipe(client);
+      const pair = { client, upstream };
+      pairs.add(pair);
+      client.on('close', () => {
+        clients.delete(client);
+        pairs.delete(pair);
+      });
+      if (!stalled) forward(pair);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -55,6 +74,18 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     });
     server = next;
     port = (next.address() as { port: number }).port;
+  };
+
+  const forward = ({ client, upstream }: { client: Socket; upstream: Socket }): void => {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
+  const hold = ({ client, upstream }: { client: Socket; upstream: Socket }): void => {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    // Unpiped streams would otherwise keep flowing (and drop what they read) once resumed.
+    client.pause();
+    upstream.pause();
   };
 
   const stop = async (): Promise<void> => {
@@ -79,6 +110,18 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return clients.size;
     },
     cut: stop,
+    stall: () => {
+      stalled = true;
+      for (const pair of pairs) hold(pair);
+    },
+    resume: () => {
+      stalled = false;
+      for (const pair of pairs) forward(pair);
+    },
+    blackHoleOpenConnections: () => {
+      for (const pair of pairs) hold(pair);
+      pairs.clear();
+    },
     restore: async () => {
       if (!server) await listen();
     },

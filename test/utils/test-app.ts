@@ -35,6 +35,9 @@ export async function createTestApp(
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: dataDir,
     SCHEDULER_ENABLED: 'false',
+    // Suites send hundreds of requests a second from one address and credential (the route walk
+    // alone, anonymously); rate-limits.e2e-spec.ts turns the limits on.
+    RATE_LIMIT_ENABLED: 'false',
     ...options.env,
   };
   const config = loadConfig(env as NodeJS.ProcessEnv);

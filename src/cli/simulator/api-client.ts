@@ -3,6 +3,43 @@
  * JWT or an API key, device side with a device token or a `device_gateway` key), nothing else.
  * Shapes are declared here rather than imported from the service, as any third-party client would.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { exponentialBackoffMs } from '../../common/backoff';
+
+/** How often one request is sent again after a 429 before that answer counts as the answer. */
+const MAX_RATE_LIMITED_RETRIES = 10;
+/** Each wait is stretched by up to this share, at random, so devices refused together come back apart. */
+const BACK_OFF_JITTER = 0.5;
+
+/** Told of every 429 and how long the client waits before sending the request again. */
+export type RateLimitListener = (waitMs: number) => void;
+
+/**
+ * `fetch`, backing off on 429 as a well-behaved client does: waits what `Retry-After` says (1 s,
+ * doubling per attempt, when the answer has none) plus a random jitter, then sends the request
+ * again, up to {@link MAX_RATE_LIMITED_RETRIES} times. An abort of `init.signal` ends the wait.
+ */
+export async function fetchWithBackOff(url: string | URL, init: RequestInit, onRateLimited?: RateLimitListener): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, init);
+    if (res.status !== 429 || attempt > MAX_RATE_LIMITED_RETRIES) return res;
+    await res.body?.cancel();
+    const waitMs = retryAfterMs(res.headers.get('retry-after'), attempt) * (1 + Math.random() * BACK_OFF_JITTER);
+    onRateLimited?.(waitMs);
+    await sleep(waitMs, undefined, { signal: init.signal ?? undefined });
+  }
+}
+
+/** `Retry-After` in seconds or as an HTTP date; without it, exponential back-off from 1 s. */
+function retryAfterMs(header: string | null, attempt: number): number {
+  if (header !== null) {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  return exponentialBackoffMs(attempt, 1000, 30_000);
+}
 
 /**
  * How a device applies an update: `immediate` (install, reboot, complete); blue-green `deferred`
@@ -104,7 +141,10 @@ function authHeaders(credentials: Credentials): Record<string, string> {
 
 export class ApiClient {
   /** `origin` is e.g. `http://localhost:8240`; every path below is under `/api/v1`. */
-  constructor(readonly origin: string) {}
+  constructor(
+    readonly origin: string,
+    private readonly onRateLimited?: RateLimitListener,
+  ) {}
 
   /** Sends one request; answers with any status in `expect`, throws `ApiError` on any other. */
   async call(
@@ -118,7 +158,7 @@ export class ApiClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
-    const res = await fetch(`${this.origin}/api/v1${path}`, { method, headers, body, signal: options.signal });
+    const res = await fetchWithBackOff(`${this.origin}/api/v1${path}`, { method, headers, body, signal: options.signal }, this.onRateLimited);
     const text = await res.text();
     let parsed: unknown = undefined;
     if (text.length > 0) {
@@ -242,11 +282,6 @@ export class DeviceApi {
     if (answer.status === 304) return { notModified: true };
     this.etag = answer.headers.get('etag') ?? undefined;
     return { notModified: false, answer: answer.body as CheckInAnswer };
-  }
-
-  /** Forgets the ETag, so the next check-in answers in full. */
-  forgetEtag(): void {
-    this.etag = undefined;
   }
 
   async report(updateId: string, report: StatusReport, signal?: AbortSignal): Promise<void> {

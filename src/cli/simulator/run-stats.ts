@@ -40,6 +40,9 @@ export class RunStats {
   cancelledBeforeReport = 0;
   /** Failed updates the service released again (an automatic retry) and the devices worked on again. */
   retriesWorked = 0;
+  /** Answers 429 (rate limited), each followed by a wait and the same request again; and those waits in total. */
+  rateLimitedAnswers = 0;
+  rateLimitedWaitMs = 0;
   /** Why the run phase ended. */
   endedBy = '';
   /** The version each device runs at the end, counted. */
@@ -57,6 +60,12 @@ export class RunStats {
       this.kinds.set(kind, tally);
     }
     return tally;
+  }
+
+  /** A 429 was answered; the client waits `waitMs`, then sends the request again. */
+  rateLimited(waitMs: number): void {
+    this.rateLimitedAnswers++;
+    this.rateLimitedWaitMs += waitMs;
   }
 
   error(message: string): void {
@@ -107,6 +116,7 @@ export class RunStats {
       ['devices without an update', String(this.devicesWithoutUpdate)],
       ['versions at the end', [...this.finalVersions].sort(([a], [b]) => a.localeCompare(b)).map(([version, n]) => `${version} x${n}`).join(', ') || '-'],
       ['update time p50 / p95 / max', `${percentile(50)} / ${percentile(95)} / ${percentile(100)}`],
+      ['rate limited (429, backed off)', `${this.rateLimitedAnswers} (${(this.rateLimitedWaitMs / 1000).toFixed(1)} s waited in total)`],
       ...this.phases.map(([name, seconds]): [string, string] => [`${name} time`, `${seconds.toFixed(2)} s`]),
       ...(this.endedBy ? [['run ended', this.endedBy] as [string, string]] : []),
       ['errors', String(this.errors.length)],

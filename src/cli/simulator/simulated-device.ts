@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, type DeviceApi, type OfferedUpdate, type StatusReport } from './api-client';
+import { ApiError, type DeviceApi, fetchWithBackOff, type OfferedUpdate, type StatusReport } from './api-client';
 import type { FleetActivity, WorkSlots } from './fleet-activity';
 import type { DeviceCommand, MqttLink } from './mqtt-link';
 import type { RunStats } from './run-stats';
@@ -440,7 +440,7 @@ export class SimulatedDevice {
 
   /** Streams the image, hashing as it goes (nothing holds the whole image). */
   private async download(update: OfferedUpdate, signal: AbortSignal): Promise<{ bytes: number; sha256: string; md5: string }> {
-    const res = await fetch(new URL(update.download_url, this.behaviour.origin), { signal });
+    const res = await fetchWithBackOff(new URL(update.download_url, this.behaviour.origin), { signal }, (waitMs) => this.stats.rateLimited(waitMs));
     if (!res.ok || res.body === null) throw new Error(`download of update ${update.update_id} answered ${res.status}`);
     const sha256 = createHash('sha256');
     const md5 = createHash('md5');

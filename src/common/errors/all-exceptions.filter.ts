@@ -22,11 +22,12 @@ export function sendError(
   exception: unknown,
   logger: Pick<Logger, 'error'>,
 ): void {
-  const { status, body, unexpected } = toErrorResponse(exception, request.id);
+  const { status, body, unexpected, headers } = toErrorResponse(exception, request.id);
   if (unexpected) {
     const stack = exception instanceof Error ? exception.stack : String(exception);
     logger.error(`Unhandled error on ${request.method} ${request.url} [${request.id}]`, stack);
   }
   if (reply.sent) return;
+  if (headers) void reply.headers(headers);
   void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
 }

@@ -14,6 +14,10 @@ export const ErrorCode = {
   RouteNotFound: 'route/not_found',
   MethodNotAllowed: 'route/method_not_allowed',
   RateLimited: 'request/rate_limited',
+  MalformedRequest: 'request/malformed_request',
+  HeadersTooLarge: 'request/headers_too_large',
+  RequestTimeout: 'request/timeout',
+  ShuttingDown: 'service/shutting_down',
 
   // authentication and authorization
   Unauthenticated: 'auth/unauthenticated',
@@ -36,6 +40,7 @@ export const ErrorCode = {
   FirmwareInUse: 'firmware/in_use',
   FirmwareUnsupportedFileType: 'firmware/unsupported_file_type',
   FirmwareMissingPart: 'firmware/missing_part',
+  FirmwareExtraFilePart: 'firmware/extra_file_part',
   FirmwareInvalidMetadata: 'firmware/invalid_metadata',
   SigningKeyNotFound: 'signing_key/not_found',
   SigningKeyExists: 'signing_key/exists',
@@ -86,6 +91,7 @@ export const ErrorCode = {
 
   // dependencies and the unexpected
   DependencyUnavailable: 'dependency/unavailable',
+  DatabaseUnavailable: 'database/unavailable',
   Internal: 'internal/error',
 } as const;
 

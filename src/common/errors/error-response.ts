@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, type ErrorKind, type FieldError, ValidationError } from './domain-error';
 import { ErrorCode } from './error-codes';
+import { isDatabaseUnavailable } from '../../database/sql-errors';
 
 /** The one error body every endpoint answers with. `errors` appears on 422 only. */
 export interface ErrorBody {
@@ -15,7 +16,12 @@ export interface ErrorResponse {
   body: ErrorBody;
   /** True when the error was not anticipated and deserves a stack trace in the log. */
   unexpected: boolean;
+  /** Response headers the answer needs besides the body (`Retry-After` on a 503). */
+  headers?: Record<string, string>;
 }
+
+/** Seconds a client is asked to wait after 503 `database/unavailable`: about one connect timeout. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const statusByKind: Record<ErrorKind, number> = {
   bad_request: HttpStatus.BAD_REQUEST,
@@ -36,6 +42,7 @@ const codeByStatus: Record<number, string> = {
   403: ErrorCode.Forbidden,
   404: ErrorCode.RouteNotFound,
   405: ErrorCode.MethodNotAllowed,
+  408: ErrorCode.RequestTimeout,
   409: ErrorCode.Conflict,
   413: ErrorCode.BodyTooLarge,
   415: ErrorCode.UnsupportedMediaType,
@@ -69,6 +76,7 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
   }
   const prisma = prismaResponse(error, requestId);
   if (prisma) return prisma;
+  if (isDatabaseUnavailable(error)) return databaseUnavailable(requestId);
   const framework = frameworkClientError(error, requestId);
   if (framework) return framework;
   return {
@@ -132,4 +140,18 @@ function prismaResponse(error: unknown, requestId: string): ErrorResponse | unde
     };
   }
   return undefined;
+}
+
+/** The database cannot serve now (down, stalled, saturated, a statement timed out): a retry later may succeed. */
+function databaseUnavailable(requestId: string): ErrorResponse {
+  return {
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    body: {
+      detail: 'The database is unavailable or too busy to answer in time; retry later',
+      code: ErrorCode.DatabaseUnavailable,
+      request_id: requestId,
+    },
+    unexpected: false,
+    headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+  };
 }

@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { finished, type Readable, Transform } from 'node:stream';
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { BadRequestError, PayloadTooLargeError } from '../errors/domain-error';
@@ -25,13 +25,17 @@ export async function* multipartParts(request: FastifyRequest, limits: Multipart
   if (!request.isMultipart()) {
     throw new BadRequestError(ErrorCode.NotMultipart, 'Expected a multipart/form-data body');
   }
-  const parts = request.parts({ limits: { fileSize: limits.fileSize, fieldSize: limits.fieldSize, files: 1, fields: 20, parts: 21 } });
+  // Two files: a second one reaches the caller, which can say what is wrong with it, rather than
+  // being skipped by the parser.
+  const parts = request.parts({ limits: { fileSize: limits.fileSize, fieldSize: limits.fieldSize, files: 2, fields: 20, parts: 22 } });
   try {
     for await (const part of parts) {
       if (part.type === 'field') {
         yield { kind: 'field', name: part.fieldname, value: part.value, truncated: part.valueTruncated };
       } else {
-        yield { kind: 'file', name: part.fieldname, fileName: part.filename, stream: withDomainErrors(part.file, limits.fileSize) };
+        // A part is a file by its content type too, and then may have no file name at all.
+        const fileName = (part.filename as string | undefined) ?? '';
+        yield { kind: 'file', name: part.fieldname, fileName, stream: withDomainErrors(part.file, limits.fileSize) };
       }
     }
   } catch (error) {
@@ -43,18 +47,27 @@ export async function* multipartParts(request: FastifyRequest, limits: Multipart
  * The file's bytes, failing with a 413 when it goes over the limit. The plugin only truncates an
  * oversized file and reports it on the next part, which an upload that stops after its file
  * never asks for: unchecked, the truncated file would look complete.
+ *
+ * The plugin may have destroyed the file stream already, with the error that ended the body (cut
+ * off before its closing boundary, client gone), while the caller was still checking the
+ * metadata. Late `error` listeners never see that, and the copy would wait forever; `finished`
+ * also reports a stream that failed before it was called.
  */
 function withDomainErrors(file: Readable & { truncated?: boolean }, maxBytes: number): Readable {
-  const stream = new PassThrough();
   const tooLarge = (): Error => toDomainError({ code: 'FST_REQ_FILE_TOO_LARGE' }, maxBytes) as Error;
-  file.once('error', (error) => stream.destroy(toDomainError(error, maxBytes) as Error));
-  file.once('limit', () => stream.destroy(tooLarge()));
-  // The limit may have been hit before this function ran (the parser reads ahead); a truncated
-  // file is then caught at its end, before `pipe` ends the stream the caller reads.
-  file.once('end', () => {
-    if (file.truncated) stream.destroy(tooLarge());
+  const checked = new Transform({
+    transform: (chunk: Buffer, _encoding, callback) => callback(null, chunk),
+    // The limit may have been hit before this function ran (the parser reads ahead); a truncated
+    // file is then caught at its end, before the stream the caller reads ends.
+    flush: (callback) => callback(file.truncated ? tooLarge() : null),
   });
-  return file.pipe(stream);
+  file.once('limit', () => checked.destroy(tooLarge()));
+  finished(file, (error) => {
+    if (error) checked.destroy(toDomainError(error, maxBytes) as Error);
+  });
+  // A reader that gives up (storage failed) releases the parser, which then ends the parts.
+  checked.once('close', () => file.destroy());
+  return file.pipe(checked);
 }
 
 function toDomainError(error: unknown, maxBytes: number): unknown {
@@ -69,6 +82,7 @@ function toDomainError(error: unknown, maxBytes: number): unknown {
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new BadRequestError(ErrorCode.NotMultipart, 'Expected a multipart/form-data body');
     case 'FST_MP_PREMATURE_CLOSE':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
       return new BadRequestError(ErrorCode.MalformedBody, 'The multipart body ended before it was complete');
     case 'FST_PROTO_VIOLATION':
     case 'FST_INVALID_JSON_FIELD_ERROR':

@@ -1,7 +1,7 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 import { type FieldError, ValidationError } from '../errors/domain-error';
-import { storableTextProblem, type TextProblem } from '../text/storable-text';
+import { unstorableTexts } from '../text/storable-text';
 
 const OPTIONAL_BODY = Symbol('optional-body');
 
@@ -88,22 +88,6 @@ function flatten(errors: ClassValidatorError[], parents: (string | number)[]): F
         : constraints.map(([type, msg]) => ({ loc, msg, type }));
     return [...own, ...flatten(error.children ?? [], loc)];
   });
-}
-
-/** Where in `value` (keys included) a string is text the database cannot store, and why. */
-function unstorableTexts(value: unknown, path: (string | number)[]): { path: (string | number)[]; problem: TextProblem }[] {
-  if (typeof value === 'string') {
-    const problem = storableTextProblem(value);
-    return problem === null ? [] : [{ path, problem }];
-  }
-  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableTexts(item, [...path, index]));
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => {
-      const problem = storableTextProblem(key);
-      return problem === null ? unstorableTexts(item, [...path, key]) : [{ path: [...path, key], problem }];
-    });
-  }
-  return [];
 }
 
 function toKey(property: string): string | number {

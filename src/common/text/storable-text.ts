@@ -15,6 +15,56 @@ export function storableTextProblem(value: string): TextProblem | null {
   return null;
 }
 
+/** A string, or an object key, somewhere in a JSON value that the database cannot store. */
+export interface UnstorableText {
+  /** Keys and indexes leading to it from the value's root, after `at`. */
+  path: (string | number)[];
+  problem: TextProblem;
+}
+
+/** One step from a JSON value's root: the key or index, and the step before it. */
+interface PathStep {
+  key: string | number;
+  parent: PathStep | undefined;
+}
+
+/**
+ * Every string and object key inside a JSON value that the database cannot store (see
+ * {@link storableTextProblem}), in document order, each with its path prefixed by `at`. Iterative
+ * rather than recursive: the nesting of a request's JSON is the caller's choice, and a recursive
+ * walk over one nested thousands deep overflows the stack. Paths are linked steps, spelled out
+ * only for what is found, so the walk stays linear however deep the value goes.
+ */
+export function unstorableTexts(value: unknown, at: (string | number)[] = []): UnstorableText[] {
+  const found: UnstorableText[] = [];
+  const report = (step: PathStep | undefined, problem: TextProblem): void => {
+    const path: (string | number)[] = [];
+    for (let current = step; current !== undefined; current = current.parent) path.push(current.key);
+    found.push({ path: [...at, ...path.reverse()], problem });
+  };
+  // A key the database cannot store is reported in place of its value, in document order too.
+  const pending: { value: unknown; step: PathStep | undefined; keyProblem?: TextProblem }[] = [{ value, step: undefined }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: item, step, keyProblem } = next;
+    if (keyProblem) {
+      report(step, keyProblem);
+    } else if (typeof item === 'string') {
+      const problem = storableTextProblem(item);
+      if (problem) report(step, problem);
+    } else if (Array.isArray(item)) {
+      // Children go on the stack last to first, so they come off it in document order.
+      for (let index = item.length - 1; index >= 0; index -= 1) pending.push({ value: item[index], step: { key: index, parent: step } });
+    } else if (typeof item === 'object' && item !== null) {
+      const entries = Object.entries(item);
+      for (let index = entries.length - 1; index >= 0; index -= 1) {
+        const [key, child] = entries[index];
+        pending.push({ value: child, step: { key, parent: step }, keyProblem: storableTextProblem(key) ?? undefined });
+      }
+    }
+  }
+  return found;
+}
+
 /** Whether the database can store `value` (see {@link storableTextProblem}). */
 export function isStorableText(value: string): boolean {
   return storableTextProblem(value) === null;

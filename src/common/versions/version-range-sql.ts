@@ -2,24 +2,44 @@ import semver from 'semver';
 import { Prisma } from '../../generated/prisma/client';
 import { encode, VERSION_CORE_BYTES, versionCore } from './version-key';
 
-/** Thrown for a string that is not a semver range; callers turn it into a 422 naming their field. */
+/**
+ * The most a range may ask of the database. Every alternative (`||`) is one more condition tested
+ * on each candidate device: 5 000 of them kept PostgreSQL busy for 15 s per query. Real ranges
+ * have a handful.
+ */
+export const VERSION_RANGE_LIMITS = { maxLength: 256, maxAlternatives: 32 } as const;
+
+/** Thrown for a string that is not a semver range, or one past the limits; callers turn it into a 422 naming their field. */
 export class InvalidVersionRangeError extends Error {
-  constructor(readonly range: string) {
-    super(`"${range}" is not a valid semver range`);
+  constructor(
+    readonly range: string,
+    message = `"${range}" is not a valid semver range`,
+  ) {
+    super(message);
   }
 }
 
 /**
  * Parses a range the way node-semver does (`<2.0.0`, `>=1.2.0 <1.5.0`, `1.x`, `~1.4`, `^2`,
- * `1.2.3 || 2.x`, an exact version). Empty or blank input is refused rather than read as `*`.
+ * `1.2.3 || 2.x`, an exact version). Empty or blank input is refused rather than read as `*`, and
+ * so is a range past {@link VERSION_RANGE_LIMITS} (its length is checked before it is parsed).
  */
 export function parseVersionRange(range: string): semver.Range {
   if (range.trim() === '') throw new InvalidVersionRangeError(range);
+  const { maxLength, maxAlternatives } = VERSION_RANGE_LIMITS;
+  if (range.length > maxLength) {
+    throw new InvalidVersionRangeError(range, `The semver range is ${range.length} characters long; at most ${maxLength} are allowed`);
+  }
+  let parsed: semver.Range;
   try {
-    return new semver.Range(range);
+    parsed = new semver.Range(range);
   } catch {
     throw new InvalidVersionRangeError(range);
   }
+  if (parsed.set.length > maxAlternatives) {
+    throw new InvalidVersionRangeError(range, `The semver range has ${parsed.set.length} alternatives (||); at most ${maxAlternatives} are allowed`);
+  }
+  return parsed;
 }
 
 /**

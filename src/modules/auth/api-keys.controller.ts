@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentOrganization, CurrentPrincipal } from '../../common/auth/auth.decorators';
-import type { Principal } from '../../common/auth/principal';
+import { Auth, CurrentOrganization } from '../../common/auth/auth.decorators';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
 import { ApiKeyIdParamDto } from '../../common/http/id-params.dto';
+import { type AuditContext, CurrentAuditContext } from '../audit/audit-context';
 import { ApiKeysService } from './api-keys.service';
 import {
   ApiKeyListResponseDto,
@@ -24,9 +24,9 @@ export class ApiKeysController {
   createApiKey(
     @Body() body: CreateApiKeyDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<CreatedApiKeyResponseDto> {
-    return this.apiKeys.create({ organizationId, name: body.name, role: body.role, createdBy: principal.id, expiresAt: body.expires_at });
+    return this.apiKeys.create({ organizationId, name: body.name, role: body.role, expiresAt: body.expires_at }, audit);
   }
 
   /** Lists the organization's API keys, newest first (secrets are never shown). */
@@ -38,7 +38,11 @@ export class ApiKeysController {
   /** Revokes an API key; it stops working at once. Revoking a revoked key is harmless. */
   @Delete(':api_key_id')
   @ApiNotFoundResponse({ description: 'No such key in this organization', type: ErrorResponseDto })
-  revokeApiKey(@Param() params: ApiKeyIdParamDto, @CurrentOrganization() organizationId: string): Promise<ApiKeyResponseDto> {
-    return this.apiKeys.revoke(params.api_key_id, organizationId);
+  revokeApiKey(
+    @Param() params: ApiKeyIdParamDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentAuditContext() audit: AuditContext,
+  ): Promise<ApiKeyResponseDto> {
+    return this.apiKeys.revoke(params.api_key_id, organizationId, audit);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { AuditModule } from '../audit/audit.module';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
@@ -13,7 +14,7 @@ import { JwtStrategy } from './jwt.strategy';
 
 /** Credentials (bearer JWT, API keys, internal secret), API key management and dev tokens. */
 @Module({
-  imports: [PassportModule.register({ session: false })],
+  imports: [PassportModule.register({ session: false }), AuditModule],
   controllers: [AuthController, ApiKeysController],
   providers: [
     jwtSigningSecretProvider,

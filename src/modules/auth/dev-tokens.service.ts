@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { NotFoundError } from '../../common/errors/domain-error';
+import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import type { DevTokenRequestDto, DevTokenResponseDto } from './dto/dev-token.dto';
@@ -38,10 +38,18 @@ export class DevTokensService {
   /**
    * Signs a token for the given user.
    * @throws NotFoundError when dev tokens are off (the endpoint does not exist then).
+   * @throws ValidationError when `expires_in` exceeds the lifetime bearer tokens may have here.
    */
   async issue(request: DevTokenRequestDto): Promise<DevTokenResponseDto> {
     const key = this.assertEnabled();
-    const expiresIn = request.expires_in ?? DEFAULT_TTL_SECONDS;
+    const { maxLifetimeSeconds } = this.config.auth;
+    const expiresIn = request.expires_in ?? Math.min(DEFAULT_TTL_SECONDS, maxLifetimeSeconds);
+    // A token this service would refuse is no use to anyone.
+    if (expiresIn > maxLifetimeSeconds) {
+      throw new ValidationError([
+        { loc: ['body', 'expires_in'], msg: `expires_in must not be greater than ${maxLifetimeSeconds} (JWT_MAX_LIFETIME_SECONDS)`, type: 'max' },
+      ]);
+    }
     const claims = {
       user_id: request.user_id,
       email: request.email,

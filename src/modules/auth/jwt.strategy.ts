@@ -5,7 +5,7 @@ import { decodeProtectedHeader } from 'jose';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import { isIdentifier, isRole, ORGANIZATION_ID_MAX_LENGTH, type Principal, PRINCIPAL_ID_MAX_LENGTH } from '../../common/auth/principal';
-import { DependencyUnavailableError, type DomainError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { DependencyUnavailableError, type DomainError, ForbiddenError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { JWT_SIGNING_SECRET, type JwtSigningSecret } from './jwt-keys';
@@ -18,11 +18,16 @@ export interface TokenClaims {
   role?: unknown;
   roles?: unknown;
   email?: unknown;
+  iss?: unknown;
+  /** Verified by passport-jwt when present: a number, in seconds. */
+  exp?: unknown;
+  iat?: unknown;
 }
 
 /**
  * passport-jwt strategy: HS256 tokens signed with the shared secret, RS256/ES256 tokens signed
- * by a key of the configured JWKS; `exp` always, `iss`/`aud` when configured.
+ * by a key of the configured JWKS; `exp` always (required, and its lifetime bounded, unless
+ * configured otherwise), `iss`/`aud` when configured.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -33,8 +38,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     super(strategyOptions(config, signing));
   }
 
-  /** Maps verified claims to the caller; tokens without a known role get the default role. */
+  /**
+   * Maps verified claims to the caller; tokens without a known role get the default role.
+   * @throws UnauthenticatedError for a token without `exp` or with too long a lifetime, or without a usable user id.
+   * @throws ForbiddenError for a token claiming the `service` role from an issuer not trusted for it.
+   */
   validate(_request: FastifyRequest, claims: TokenClaims): Principal {
+    this.assertBoundedLifetime(claims);
     const subject = nonEmpty(claims.sub) ?? nonEmpty(claims.user_id);
     if (subject === undefined) {
       throw new UnauthenticatedError(ErrorCode.InvalidToken, 'The token names no user (sub or user_id)');
@@ -51,6 +61,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     const rolesClaim = Array.isArray(claims.roles) ? (claims.roles as unknown[]) : [claims.roles];
     const roles = [claims.role, ...rolesClaim].filter(isRole);
+    if (roles.includes('service') && !this.config.auth.serviceIssuers.includes(nonEmpty(claims.iss) ?? '')) {
+      // Refused rather than dropped: a token that asks for more than it may have is a mistake or an attack.
+      throw new ForbiddenError(
+        ErrorCode.Forbidden,
+        'Bearer tokens cannot grant the service role; it belongs to the internal service credential (or to issuers listed in JWT_SERVICE_ISSUERS)',
+      );
+    }
     return {
       kind: 'user',
       id: subject,
@@ -58,6 +75,23 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       roles: roles.length > 0 ? [...new Set(roles)] : [this.config.auth.defaultRole],
       email: nonEmpty(claims.email),
     };
+  }
+
+  /** A token that never expires, or lives longer than allowed, cannot be contained once it leaks. */
+  private assertBoundedLifetime(claims: TokenClaims): void {
+    const { requireExp, maxLifetimeSeconds } = this.config.auth;
+    if (typeof claims.exp !== 'number') {
+      if (requireExp) throw new UnauthenticatedError(ErrorCode.InvalidToken, 'Invalid bearer token: it has no expiry (exp)');
+      return;
+    }
+    const issuedAt = typeof claims.iat === 'number' ? claims.iat : Date.now() / 1000;
+    const lifetime = Math.ceil(claims.exp - issuedAt);
+    if (lifetime > maxLifetimeSeconds) {
+      throw new UnauthenticatedError(
+        ErrorCode.InvalidToken,
+        `Invalid bearer token: its lifetime of ${lifetime} s exceeds the accepted maximum of ${maxLifetimeSeconds} s`,
+      );
+    }
   }
 }
 

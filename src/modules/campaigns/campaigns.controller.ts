@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { Auth, CurrentOrganization, CurrentPrincipal } from '../../common/auth/auth.decorators';
-import type { Principal } from '../../common/auth/principal';
+import { Auth, CurrentOrganization } from '../../common/auth/auth.decorators';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
+import { type AuditContext, CurrentAuditContext } from '../audit/audit-context';
 import { CampaignsService } from './campaigns.service';
 import {
   ApproveCampaignDto,
@@ -33,8 +33,8 @@ export class CampaignsController {
   @Auth('operator')
   @ApiCreatedResponse({ type: CampaignDetailResponseDto })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'A bad field, no targets (`target/no_targets`) or a bad filter (`target/invalid_filter`)' })
-  createCampaign(@Body() body: CreateCampaignDto, @CurrentOrganization() organizationId: string, @CurrentPrincipal() principal: Principal): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.create(organizationId, body, principal);
+  createCampaign(@Body() body: CreateCampaignDto, @CurrentOrganization() organizationId: string, @CurrentAuditContext() audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.create(organizationId, body, audit);
   }
 
   /** The organization's campaigns, newest first. */
@@ -59,9 +59,9 @@ export class CampaignsController {
     @Param() params: CampaignIdParamDto,
     @Body() body: UpdateCampaignDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.update(organizationId, params.campaign_id, body, principal);
+    return this.campaigns.update(organizationId, params.campaign_id, body, audit);
   }
 
   /**
@@ -73,8 +73,8 @@ export class CampaignsController {
   @Auth('operator')
   @ApiOkResponse({ type: CampaignDetailResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`campaign/approval_required` or `campaign/invalid_transition`' })
-  startCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentPrincipal() principal: Principal): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.start(organizationId, params.campaign_id, principal);
+  startCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentAuditContext() audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.start(organizationId, params.campaign_id, audit);
   }
 
   /** Releases nothing new; updates already with devices go on and are counted. */
@@ -87,9 +87,9 @@ export class CampaignsController {
     @Param() params: CampaignIdParamDto,
     @Body() body: CampaignReasonDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.pause(organizationId, params.campaign_id, body.reason, principal);
+    return this.campaigns.pause(organizationId, params.campaign_id, body.reason, audit);
   }
 
   /** Continues a paused campaign. */
@@ -98,8 +98,8 @@ export class CampaignsController {
   @Auth('operator')
   @ApiOkResponse({ type: CampaignDetailResponseDto })
   @ApiConflictResponse(TRANSITION_CONFLICT)
-  resumeCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentPrincipal() principal: Principal): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.resume(organizationId, params.campaign_id, principal);
+  resumeCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentAuditContext() audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.resume(organizationId, params.campaign_id, audit);
   }
 
   /** Cancels every unfinished update; devices holding one are told, and their next check-in has none. */
@@ -112,9 +112,9 @@ export class CampaignsController {
     @Param() params: CampaignIdParamDto,
     @Body() body: CampaignReasonDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.cancel(organizationId, params.campaign_id, body.reason, principal);
+    return this.campaigns.cancel(organizationId, params.campaign_id, body.reason, audit);
   }
 
   /** Approves or rejects (for good) a campaign waiting for approval; an admin other than its creator. */
@@ -128,9 +128,9 @@ export class CampaignsController {
     @Param() params: CampaignIdParamDto,
     @Body() body: ApproveCampaignDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.approve(organizationId, params.campaign_id, body, principal);
+    return this.campaigns.approve(organizationId, params.campaign_id, body, audit);
   }
 
   /** Rolls every device the campaign completed back to its own previous version, after cancelling what is unfinished. */
@@ -143,9 +143,9 @@ export class CampaignsController {
     @Param() params: CampaignIdParamDto,
     @Body() body: CampaignReasonDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.rollback(organizationId, params.campaign_id, body.reason, principal);
+    return this.campaigns.rollback(organizationId, params.campaign_id, body.reason, audit);
   }
 
   /** Opens the next stage now without waiting for its gate (blue-green: switches now). */
@@ -154,8 +154,8 @@ export class CampaignsController {
   @Auth('operator')
   @ApiOkResponse({ type: CampaignDetailResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`campaign/invalid_transition` unless running; `campaign/no_next_stage` at the last stage' })
-  advanceCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentPrincipal() principal: Principal): Promise<CampaignDetailResponseDto> {
-    return this.campaigns.advance(organizationId, params.campaign_id, principal);
+  advanceCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentAuditContext() audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.advance(organizationId, params.campaign_id, audit);
   }
 
   /** The campaign's devices: stage, status and update of each (and their rollback updates). */

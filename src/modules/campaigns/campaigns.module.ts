@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '../../common/time/clock';
+import { AuditModule } from '../audit/audit.module';
 import { FirmwareModule } from '../firmware/firmware.module';
 import { TargetingModule } from '../targeting/targeting.module';
 import { UpdatesModule } from '../updates/updates.module';
@@ -18,7 +19,7 @@ import { CampaignsService } from './campaigns.service';
  * module's hook), stats, timeline and events. The rollout module drives them from there.
  */
 @Module({
-  imports: [FirmwareModule, TargetingModule, UpdatesModule],
+  imports: [AuditModule, FirmwareModule, TargetingModule, UpdatesModule],
   controllers: [CampaignsController],
   providers: [
     Clock,

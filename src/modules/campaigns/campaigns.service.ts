@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../common/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { listEnvelope } from '../../common/http/pagination.dto';
 import { Clock } from '../../common/time/clock';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { type Campaign, Prisma } from '../../generated/prisma/client';
+import type { AuditContext } from '../audit/audit-context';
+import { givenFields } from '../audit/audit-summary';
+import { AuditService } from '../audit/audit.service';
 import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
 import { FirmwareService } from '../firmware/firmware.service';
 import { TargetSelectionService } from '../targeting/target-selection.service';
@@ -29,12 +31,6 @@ import type {
 } from './dto/campaign.dto';
 
 /**
- * Target resolution of a million devices, or the cancellation of a million unreleased rows, takes
- * tens of seconds in one transaction; a request doing it must not be cut off at Prisma's 5 s.
- */
-export const LONG_TRANSACTION = { timeout: 600_000, maxWait: 10_000 };
-
-/**
  * Campaigns of one organization per call: create, read, change before the start, and the
  * operator's actions (start, pause, resume, cancel, approve, rollback, advance). The rollout
  * (`RolloutService`) takes it from there; both change campaigns through `CampaignLifecycle`.
@@ -50,6 +46,7 @@ export class CampaignsService {
     private readonly firmware: FirmwareService,
     private readonly kicks: CampaignKicks,
     private readonly clock: Clock,
+    private readonly auditLog: AuditService,
   ) {}
 
   /**
@@ -59,7 +56,7 @@ export class CampaignsService {
    * @throws ValidationError `target/no_targets`, `target/invalid_filter`, or a field across others
    *   (schedule, stages).
    */
-  async create(organizationId: string, request: CreateCampaignDto, principal: Principal): Promise<CampaignDetailResponseDto> {
+  async create(organizationId: string, request: CreateCampaignDto, audit: AuditContext): Promise<CampaignDetailResponseDto> {
     const strategy = (request.deployment_strategy ?? 'staged') as DeploymentStrategy;
     const settings = settingsOfRequest(request);
     const campaignId = randomBytes(16).toString('hex');
@@ -80,7 +77,7 @@ export class CampaignsService {
           requiresApproval,
           status: requiresApproval ? 'pending_approval' : 'created',
           targetDeviceCount: counts.selected,
-          createdBy: principal.id,
+          createdBy: audit.principal.id,
         },
         tx,
       );
@@ -88,9 +85,23 @@ export class CampaignsService {
         event: 'created',
         from: null,
         to: created.status,
-        actor: actorOf(principal),
+        actor: actorOf(audit.principal),
         reason: requiresApproval ? 'Waiting for approval' : null,
         data: { target_device_count: counts.selected },
+      });
+      await this.auditLog.record(tx, audit, {
+        organizationId,
+        action: 'campaign.created',
+        resourceType: 'campaign',
+        resourceId: campaignId,
+        summary: {
+          name: created.name,
+          firmware_id: created.firmwareId,
+          deployment_strategy: created.deploymentStrategy,
+          priority: created.priority,
+          status: created.status,
+          target_device_count: counts.selected,
+        },
       });
       return created;
     });
@@ -131,7 +142,7 @@ export class CampaignsService {
    * @throws ConflictError `campaign/invalid_transition` once started (or rejected, cancelled).
    * @throws ValidationError as `create`.
    */
-  async update(organizationId: string, campaignId: string, change: UpdateCampaignDto, principal: Principal): Promise<CampaignDetailResponseDto> {
+  async update(organizationId: string, campaignId: string, change: UpdateCampaignDto, audit: AuditContext): Promise<CampaignDetailResponseDto> {
     const current = await this.require(organizationId, campaignId);
     this.assertAllowed('update', current);
     const { settings, errors } = applyChange(settingsOf(current), change);
@@ -143,10 +154,10 @@ export class CampaignsService {
       const locked = await this.lock(organizationId, campaignId, tx);
       this.assertAllowed('update', locked);
       const reapprove = locked.requiresApproval && locked.approved === true;
-      return this.lifecycle.transition(tx, locked, {
+      const updated = await this.lifecycle.transition(tx, locked, {
         event: 'updated',
         to: reapprove ? 'pending_approval' : (locked.status as CampaignStatus),
-        actor: actorOf(principal),
+        actor: actorOf(audit.principal),
         reason: reapprove ? 'Changed after its approval: it needs approving again' : null,
         data: { fields: Object.keys(change).filter((key) => (change as Record<string, unknown>)[key] !== undefined) },
         fields: {
@@ -155,6 +166,14 @@ export class CampaignsService {
           ...(reapprove ? { approved: null, approvedBy: null, approvedAt: null, approvalComment: null, approvalConditions: Prisma.DbNull } : {}),
         },
       });
+      await this.auditLog.record(tx, audit, {
+        organizationId,
+        action: 'campaign.updated',
+        resourceType: 'campaign',
+        resourceId: campaignId,
+        summary: { ...givenFields(change), ...(reapprove ? { status: updated.status } : {}) },
+      });
+      return updated;
     });
     return this.detail(campaign, firmware);
   }
@@ -165,9 +184,9 @@ export class CampaignsService {
    * running or scheduled campaign changes nothing; a paused one resumes.
    * @throws ConflictError `campaign/approval_required`, `campaign/invalid_transition`.
    */
-  async start(organizationId: string, campaignId: string, principal: Principal): Promise<CampaignDetailResponseDto> {
-    const actor = actorOf(principal);
-    const campaign = await this.act(organizationId, campaignId, 'start', async (tx, locked) => {
+  async start(organizationId: string, campaignId: string, audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    const actor = actorOf(audit.principal);
+    const campaign = await this.act(organizationId, campaignId, 'start', audit, async (tx, locked) => {
       if (locked.status === 'paused') return this.lifecycle.transition(tx, locked, { event: 'resumed', to: 'in_progress', actor });
       const waits = locked.deploymentStrategy === 'scheduled' || (locked.scheduledStart !== null && locked.scheduledStart > this.clock.now());
       if (waits) {
@@ -180,24 +199,29 @@ export class CampaignsService {
   }
 
   /** Nothing new is released; updates already with devices go on. @throws ConflictError `campaign/invalid_transition`. */
-  pause(organizationId: string, campaignId: string, reason: string | undefined, principal: Principal): Promise<CampaignDetailResponseDto> {
-    return this.actAndShow(organizationId, campaignId, 'pause', (tx, locked) =>
-      this.lifecycle.transition(tx, locked, { event: 'paused', to: 'paused', actor: actorOf(principal), reason: reason ?? null }),
+  pause(organizationId: string, campaignId: string, reason: string | undefined, audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    return this.actAndShow(
+      organizationId,
+      campaignId,
+      'pause',
+      audit,
+      (tx, locked) => this.lifecycle.transition(tx, locked, { event: 'paused', to: 'paused', actor: actorOf(audit.principal), reason: reason ?? null }),
+      { reason },
     );
   }
 
   /** @throws ConflictError `campaign/invalid_transition`. */
-  async resume(organizationId: string, campaignId: string, principal: Principal): Promise<CampaignDetailResponseDto> {
-    const campaign = await this.act(organizationId, campaignId, 'resume', (tx, locked) =>
-      this.lifecycle.transition(tx, locked, { event: 'resumed', to: 'in_progress', actor: actorOf(principal) }),
+  async resume(organizationId: string, campaignId: string, audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    const campaign = await this.act(organizationId, campaignId, 'resume', audit, (tx, locked) =>
+      this.lifecycle.transition(tx, locked, { event: 'resumed', to: 'in_progress', actor: actorOf(audit.principal) }),
     );
     this.kicks.kick(keyOf(campaign));
     return this.detail(campaign);
   }
 
   /** Cancels every unfinished update (devices holding one are told). @throws ConflictError `campaign/invalid_transition`. */
-  cancel(organizationId: string, campaignId: string, reason: string | undefined, principal: Principal): Promise<CampaignDetailResponseDto> {
-    return this.actAndShow(organizationId, campaignId, 'cancel', (tx, locked) => this.lifecycle.cancel(tx, locked, actorOf(principal), reason ?? null));
+  cancel(organizationId: string, campaignId: string, reason: string | undefined, audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    return this.actAndShow(organizationId, campaignId, 'cancel', audit, (tx, locked) => this.lifecycle.cancel(tx, locked, actorOf(audit.principal), reason ?? null), { reason });
   }
 
   /**
@@ -207,38 +231,43 @@ export class CampaignsService {
    * @throws ValidationError when the body names another campaign.
    * @throws ConflictError `campaign/invalid_transition` unless pending approval.
    */
-  async approve(organizationId: string, campaignId: string, request: ApproveCampaignDto, principal: Principal): Promise<CampaignDetailResponseDto> {
+  async approve(organizationId: string, campaignId: string, request: ApproveCampaignDto, audit: AuditContext): Promise<CampaignDetailResponseDto> {
     if (request.campaign_id !== undefined && request.campaign_id !== campaignId) {
       throw new ValidationError([{ loc: ['body', 'campaign_id'], msg: 'campaign_id must be the campaign of the path', type: 'mismatch' }]);
     }
-    return this.actAndShow(organizationId, campaignId, 'approve', (tx, locked) => {
-      if (locked.createdBy === principal.id) {
+    return this.actAndShow(organizationId, campaignId, 'approve', audit, (tx, locked) => {
+      if (locked.createdBy === audit.principal.id) {
         throw new ForbiddenError(ErrorCode.CampaignSelfApproval, 'A campaign must be approved by someone other than its creator');
       }
       return this.lifecycle.transition(tx, locked, {
         event: request.approved ? 'approved' : 'rejected',
         to: request.approved ? 'created' : 'rejected',
-        actor: actorOf(principal),
+        actor: actorOf(audit.principal),
         reason: request.approval_comment ?? null,
         fields: {
           approved: request.approved,
-          approvedBy: principal.id,
+          approvedBy: audit.principal.id,
           approvedAt: this.clock.now(),
           approvalComment: request.approval_comment ?? null,
           approvalConditions: request.conditions === undefined ? Prisma.DbNull : (request.conditions as Prisma.InputJsonValue),
           ...(request.approved ? {} : { actualEnd: this.clock.now() }),
         },
       });
-    });
+    }, { approved: request.approved, approval_comment: request.approval_comment, conditions: request.conditions });
   }
 
   /**
    * Rolls every device the campaign completed back to its own previous version, after cancelling
    * what it has not finished. @throws ConflictError `campaign/invalid_transition`.
    */
-  async rollback(organizationId: string, campaignId: string, reason: string | undefined, principal: Principal): Promise<CampaignDetailResponseDto> {
-    const campaign = await this.act(organizationId, campaignId, 'rollback', (tx, locked) =>
-      this.lifecycle.rollBack(tx, locked, actorOf(principal), reason ?? `Rolled back by ${principal.id}`),
+  async rollback(organizationId: string, campaignId: string, reason: string | undefined, audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    const campaign = await this.act(
+      organizationId,
+      campaignId,
+      'rollback',
+      audit,
+      (tx, locked) => this.lifecycle.rollBack(tx, locked, actorOf(audit.principal), reason ?? `Rolled back by ${audit.principal.id}`),
+      { reason },
     );
     this.kicks.kick(keyOf(campaign));
     return this.detail(campaign);
@@ -250,10 +279,10 @@ export class CampaignsService {
    * @throws ConflictError `campaign/invalid_transition` unless running, `campaign/no_next_stage`
    *   at the last stage (or after the switch).
    */
-  async advance(organizationId: string, campaignId: string, principal: Principal): Promise<CampaignDetailResponseDto> {
-    const actor = actorOf(principal);
-    const campaign = await this.act(organizationId, campaignId, 'advance', async (tx, locked) => {
-      const reason = `Advanced by ${principal.id}`;
+  async advance(organizationId: string, campaignId: string, audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    const actor = actorOf(audit.principal);
+    const campaign = await this.act(organizationId, campaignId, 'advance', audit, async (tx, locked) => {
+      const reason = `Advanced by ${audit.principal.id}`;
       if (locked.deploymentStrategy === 'blue_green') {
         if (locked.activatedAt !== null) throw noNextStage(locked, 'its devices were switched already');
         return this.lifecycle.activate(tx, locked, actor, reason);
@@ -296,26 +325,48 @@ export class CampaignsService {
     return toCampaignDetail(campaign, { firmware: found.get(campaign.firmwareId) ?? null, tallies, stages }, timeline);
   }
 
-  /** Locks the campaign, checks the action is allowed, and runs it unless it changes nothing. */
+  /**
+   * Locks the campaign, checks the action is allowed, and runs it unless it changes nothing; what
+   * it changed is audited in its transaction (with `details`, the request's own fields).
+   */
   private async act(
     organizationId: string,
     campaignId: string,
-    action: CampaignAction,
+    action: OperatorAction,
+    audit: AuditContext,
     work: (tx: TransactionClient, locked: Campaign) => Promise<Campaign>,
+    details: Record<string, unknown> = {},
   ): Promise<Campaign> {
-    return this.prisma.$transaction(async (tx) => {
+    // Start and cancel resolve or touch every device of the campaign: a long transaction.
+    return this.prisma.longTransaction(async (tx) => {
       const locked = await this.lock(organizationId, campaignId, tx);
-      return this.assertAllowed(action, locked) ? locked : work(tx, locked);
-    }, LONG_TRANSACTION);
+      if (this.assertAllowed(action, locked)) return locked;
+      const changed = await work(tx, locked);
+      await this.auditLog.record(tx, audit, {
+        organizationId,
+        action: action === 'approve' && changed.status === 'rejected' ? 'campaign.rejected' : AUDITED_ACTIONS[action],
+        resourceType: 'campaign',
+        resourceId: campaignId,
+        summary: {
+          previous_status: locked.status,
+          status: changed.status,
+          ...(changed.openStage === locked.openStage ? {} : { open_stage: changed.openStage }),
+          ...details,
+        },
+      });
+      return changed;
+    });
   }
 
   private async actAndShow(
     organizationId: string,
     campaignId: string,
-    action: CampaignAction,
+    action: OperatorAction,
+    audit: AuditContext,
     work: (tx: TransactionClient, locked: Campaign) => Promise<Campaign>,
+    details: Record<string, unknown> = {},
   ): Promise<CampaignDetailResponseDto> {
-    return this.detail(await this.act(organizationId, campaignId, action, work));
+    return this.detail(await this.act(organizationId, campaignId, action, audit, work, details));
   }
 
   private async lock(organizationId: string, campaignId: string, tx: TransactionClient): Promise<Campaign> {
@@ -347,6 +398,18 @@ export class CampaignsService {
     this.targeting.resolve(organizationId, specOf(settings, campaignId));
   }
 }
+
+/** The operator's actions on a campaign (`update` has its own path) and their audit actions. */
+type OperatorAction = Exclude<CampaignAction, 'update'>;
+const AUDITED_ACTIONS: Record<OperatorAction, string> = {
+  start: 'campaign.started',
+  pause: 'campaign.paused',
+  resume: 'campaign.resumed',
+  cancel: 'campaign.cancelled',
+  approve: 'campaign.approved',
+  rollback: 'campaign.rolled_back',
+  advance: 'campaign.advanced',
+};
 
 function specOf(settings: CampaignSettings, campaignId: string) {
   return targetSpecOf({ ...settings, campaignId });

@@ -11,7 +11,7 @@ import { type DeviceReport, DeviceReportsService, type ReportSource } from '../u
 import type { CheckInUpdateRow } from '../updates/updates.repository';
 import { CheckInReads } from './check-in-reads';
 import { DeviceApiMetrics, type ReportTransport } from './device-api.metrics';
-import type { DeviceCheckInDto, DeviceCheckInResponseDto, DeviceCheckInUpdateDto, DeviceStatusReportDto } from './dto/device-api.dto';
+import type { DeviceCheckInDto, DeviceCheckInResponseDto, DeviceCheckInUpdateDto } from './dto/device-api.dto';
 
 /** A check-in answer, serialized once (for the ETag and the reply), and its strong ETag. */
 export interface CheckInAnswer {
@@ -74,8 +74,7 @@ export class DeviceApiService {
    * Another device's update is 404, as is an unknown one.
    * @throws NotFoundError `update/not_found`; ConflictError `update/terminal`, `update/invalid_transition`.
    */
-  async reportStatus(organizationId: string, deviceId: string, updateId: string, body: DeviceStatusReportDto): Promise<UpdateResponseDto> {
-    const report = toDeviceReport(body);
+  async reportStatus(organizationId: string, deviceId: string, updateId: string, report: DeviceReport): Promise<UpdateResponseDto> {
     this.recordSeen(organizationId, deviceId, report);
     return this.applyReport('http', organizationId, deviceId, updateId, report);
   }
@@ -133,17 +132,6 @@ export class DeviceApiService {
       activation: row.activation,
     };
   }
-}
-
-/** The report as DeviceReportsService takes it: `null` fields are absent. */
-export function toDeviceReport(body: DeviceStatusReportDto): DeviceReport {
-  const report: DeviceReport = { status: body.status };
-  if (body.progress_percentage != null) report.progress_percentage = body.progress_percentage;
-  if (body.error_code != null) report.error_code = body.error_code;
-  if (body.error_message != null) report.error_message = body.error_message;
-  if (body.bytes_downloaded != null) report.bytes_downloaded = body.bytes_downloaded;
-  if (body.firmware_version != null) report.firmware_version = body.firmware_version;
-  return report;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
+import { onDevicePool } from '../../database/database-pools';
 import type { DeviceReport as MqttDeviceReport } from '../mqtt/device-report';
 import type { DeviceReportHandler, DeviceReportOutcome } from '../mqtt/device-report-handler';
 import { UpdatesService } from '../updates/updates.service';
@@ -18,7 +19,12 @@ export class MqttDeviceReportHandler implements DeviceReportHandler {
     private readonly deviceApi: DeviceApiService,
   ) {}
 
-  async handleReport(deviceId: string, report: MqttDeviceReport): Promise<DeviceReportOutcome> {
+  handleReport(deviceId: string, report: MqttDeviceReport): Promise<DeviceReportOutcome> {
+    // Device traffic, served from the device pool like the HTTP device API (see DeviceTrafficRouting).
+    return onDevicePool(() => this.apply(deviceId, report));
+  }
+
+  private async apply(deviceId: string, report: MqttDeviceReport): Promise<DeviceReportOutcome> {
     const organizationId = await this.updates.organizationOfUpdate(report.update_id, deviceId);
     if (organizationId === null) {
       return { outcome: 'rejected', reason: `update/not_found: update ${report.update_id} is not an update of this device` };

@@ -12,6 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentOrganization } from '../../common/auth/auth.decorators';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
+import { type AuditContext, CurrentAuditContext } from '../audit/audit-context';
 import type { DeviceCollections, DeviceRecord } from './device-input';
 import { DeviceCollectionsPipe, DeviceRecordPipe } from './device-input.pipes';
 import { DevicesService } from './devices.service';
@@ -49,9 +50,10 @@ export class DevicesController {
   async registerDevice(
     @Body(DeviceRecordPipe) body: DeviceRecord,
     @CurrentOrganization() organizationId: string,
+    @CurrentAuditContext() audit: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeviceRegistrationResponseDto> {
-    const result = await this.devices.register(organizationId, body);
+    const result = await this.devices.register(organizationId, body, audit);
     void reply.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
     return result.device;
   }
@@ -76,9 +78,13 @@ export class DevicesController {
     type: ErrorResponseDto,
     description: 'More than 100 000 rows (`device/import_too_large`), or a body over DEVICE_IMPORT_MAX_BYTES',
   })
-  importDevices(@Req() request: FastifyRequest, @CurrentOrganization() organizationId: string): Promise<DeviceImportResponseDto> {
+  importDevices(
+    @Req() request: FastifyRequest,
+    @CurrentOrganization() organizationId: string,
+    @CurrentAuditContext() audit: AuditContext,
+  ): Promise<DeviceImportResponseDto> {
     const declared = Number(request.headers['content-length']);
-    return this.imports.import(organizationId, request.body, { declaredBytes: Number.isFinite(declared) ? declared : undefined });
+    return this.imports.import(organizationId, request.body, audit, { declaredBytes: Number.isFinite(declared) ? declared : undefined });
   }
 
   /** Lists the organization's devices, newest first, with filters. */
@@ -105,16 +111,21 @@ export class DevicesController {
     @Param() params: DeviceIdParamDto,
     @Body(DeviceCollectionsPipe) body: DeviceCollections,
     @CurrentOrganization() organizationId: string,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<DeviceResponseDto> {
-    return this.devices.update(organizationId, params.device_id, body);
+    return this.devices.update(organizationId, params.device_id, body, audit);
   }
 
   /** Deletes the device (its unfinished updates are cancelled) and emits `device.deleted`. */
   @Delete(':device_id')
   @Auth('operator')
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  deleteDevice(@Param() params: DeviceIdParamDto, @CurrentOrganization() organizationId: string): Promise<DeviceResponseDto> {
-    return this.devices.delete(organizationId, params.device_id);
+  deleteDevice(
+    @Param() params: DeviceIdParamDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentAuditContext() audit: AuditContext,
+  ): Promise<DeviceResponseDto> {
+    return this.devices.delete(organizationId, params.device_id, audit);
   }
 
   /** Issues a new device token (shown only in this answer); the previous token stops working at once. */
@@ -122,7 +133,11 @@ export class DevicesController {
   @HttpCode(HttpStatus.OK)
   @Auth('operator')
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  rotateDeviceToken(@Param() params: DeviceIdParamDto, @CurrentOrganization() organizationId: string): Promise<DeviceTokenResponseDto> {
-    return this.devices.rotateToken(organizationId, params.device_id);
+  rotateDeviceToken(
+    @Param() params: DeviceIdParamDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentAuditContext() audit: AuditContext,
+  ): Promise<DeviceTokenResponseDto> {
+    return this.devices.rotateToken(organizationId, params.device_id, audit);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
 import { DeviceTokenAuthenticator } from './authenticators/device-token.authenticator';
 import { DeviceGroupsController } from './device-groups.controller';
 import { DeviceCreatedSubscriber, DeviceDeletedSubscriber, DeviceMirror, DeviceUpdatedSubscriber } from './device-mirror.subscriber';
@@ -17,7 +18,7 @@ import { LastSeenBuffer } from './last-seen-buffer';
  * registry, or a platform device service).
  */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, AuditModule],
   controllers: [DevicesController, DeviceGroupsController],
   providers: [
     DevicesRepository,

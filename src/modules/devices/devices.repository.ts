@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import type semver from 'semver';
 import { firmwareVersionKey, hardwareVersionKey } from '../../common/versions/version-key';
 import { versionRangeCondition } from '../../common/versions/version-range-sql';
@@ -79,14 +80,31 @@ interface GivenCollections {
 
 @Injectable()
 export class DevicesRepository {
+  /** Concurrent token lookups, read in one statement (see `findByTokenHash`). */
+  private readonly tokenLookups = new DataLoader<string, Device | null>(
+    async (tokenHashes) => {
+      const devices = await this.prisma.device.findMany({ where: { tokenHash: { in: [...tokenHashes] } } });
+      const byHash = new Map(devices.map((device) => [device.tokenHash, device]));
+      return tokenHashes.map((tokenHash) => byHash.get(tokenHash) ?? null);
+    },
+    // Dispatched after the event loop's I/O phase, not at the end of the tick: each request is
+    // read in a callback of its own, and a tick would hold the lookups of one request only.
+    { cache: false, maxBatchSize: 1_000, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+  );
+
   constructor(private readonly prisma: PrismaService) {}
 
   findById(organizationId: string, deviceId: string, tx: TransactionClient = this.prisma): Promise<Device | null> {
     return tx.device.findUnique({ where: { organizationId_deviceId: { organizationId, deviceId } } });
   }
 
-  findByTokenHash(tokenHash: string, tx: TransactionClient = this.prisma): Promise<Device | null> {
-    return tx.device.findUnique({ where: { tokenHash } });
+  /**
+   * The device holding this token hash, or null. Outside a transaction, the lookups of concurrent
+   * requests share one indexed read: token cache entries of a fleet that started polling together
+   * expire together too, and one statement per token would then cost a round trip per device.
+   */
+  findByTokenHash(tokenHash: string, tx?: TransactionClient): Promise<Device | null> {
+    return tx ? tx.device.findUnique({ where: { tokenHash } }) : this.tokenLookups.load(tokenHash);
   }
 
   /**

@@ -8,6 +8,9 @@ import { listEnvelope } from '../../common/http/pagination.dto';
 import { InvalidVersionRangeError, parseVersionRange } from '../../common/versions/version-range-sql';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import type { WriteStep } from '../../database/write-steps';
+import type { AuditContext } from '../audit/audit-context';
+import { givenFields } from '../audit/audit-summary';
+import { AuditService } from '../audit/audit.service';
 import { OutboxService } from '../events/outbox.service';
 import { DeviceTokenCache } from './authenticators/device-token-cache';
 import { DeviceDeletionHook, type DeviceDeletionListener } from './device-deletion-hook';
@@ -36,6 +39,7 @@ export class DevicesService implements OnModuleInit {
     private readonly prisma: PrismaService,
     private readonly repository: DevicesRepository,
     private readonly outbox: OutboxService,
+    private readonly auditLog: AuditService,
     private readonly discovery: DiscoveryService,
   ) {}
 
@@ -49,9 +53,19 @@ export class DevicesService implements OnModuleInit {
    * Registers a device, or updates the given fields of an existing one. A new device gets a
    * token, returned once in `device_token`; an existing one keeps its token.
    */
-  async register(organizationId: string, record: DeviceRecord): Promise<{ device: DeviceRegistrationResponseDto; created: boolean }> {
+  async register(organizationId: string, record: DeviceRecord, audit: AuditContext): Promise<{ device: DeviceRegistrationResponseDto; created: boolean }> {
     const token = generateDeviceToken();
-    const { device, created } = await this.repository.upsert(organizationId, record, hashDeviceToken(token));
+    const { device, created } = await this.prisma.$transaction(async (tx) => {
+      const upserted = await this.repository.upsert(organizationId, record, hashDeviceToken(token), tx);
+      await this.auditLog.record(tx, audit, {
+        organizationId,
+        action: upserted.created ? 'device.registered' : 'device.updated',
+        resourceType: 'device',
+        resourceId: record.device_id,
+        summary: givenFields(record),
+      });
+      return upserted;
+    });
     return { device: created ? { ...toDeviceResponse(device), device_token: token } : toDeviceResponse(device), created };
   }
 
@@ -69,9 +83,14 @@ export class DevicesService implements OnModuleInit {
    * Issues a new token; the previous one stops working at once.
    * @throws NotFoundError when the organization has no such device.
    */
-  async rotateToken(organizationId: string, deviceId: string): Promise<DeviceTokenResponseDto> {
+  async rotateToken(organizationId: string, deviceId: string, audit: AuditContext): Promise<DeviceTokenResponseDto> {
     const token = generateDeviceToken();
-    const device = await this.repository.replaceToken(organizationId, deviceId, hashDeviceToken(token));
+    const device = await this.prisma.$transaction(async (tx) => {
+      const replaced = await this.repository.replaceToken(organizationId, deviceId, hashDeviceToken(token), tx);
+      // The token itself is never recorded.
+      if (replaced) await this.auditLog.record(tx, audit, { organizationId, action: 'device.token_rotated', resourceType: 'device', resourceId: deviceId });
+      return replaced;
+    });
     // Only this replica forgets the old token at once; others within the cache TTL (30 s).
     this.tokenCache.evictDevice(organizationId, deviceId);
     if (!device) throw notFound(deviceId);
@@ -139,8 +158,12 @@ export class DevicesService implements OnModuleInit {
    * Replaces the given groups, tags and attributes.
    * @throws NotFoundError when the organization has no such device.
    */
-  async update(organizationId: string, deviceId: string, collections: DeviceCollections): Promise<DeviceResponseDto> {
-    const device = await this.repository.updateCollections(organizationId, deviceId, collections);
+  async update(organizationId: string, deviceId: string, collections: DeviceCollections, audit: AuditContext): Promise<DeviceResponseDto> {
+    const device = await this.prisma.$transaction(async (tx) => {
+      const updated = await this.repository.updateCollections(organizationId, deviceId, collections, tx);
+      if (updated) await this.auditLog.record(tx, audit, { organizationId, action: 'device.updated', resourceType: 'device', resourceId: deviceId, summary: givenFields(collections) });
+      return updated;
+    });
     if (!device) throw notFound(deviceId);
     return toDeviceResponse(device);
   }
@@ -150,7 +173,7 @@ export class DevicesService implements OnModuleInit {
    * `device.deleted` is recorded, so all of it happens or none.
    * @throws NotFoundError when the organization has no such device.
    */
-  async delete(organizationId: string, deviceId: string): Promise<DeviceResponseDto> {
+  async delete(organizationId: string, deviceId: string, audit: AuditContext): Promise<DeviceResponseDto> {
     const deleted = await this.prisma.$transaction(async (tx) => {
       const device = await this.repository.lockForDelete(organizationId, deviceId, tx);
       if (!device) throw notFound(deviceId);
@@ -159,6 +182,13 @@ export class DevicesService implements OnModuleInit {
         type: 'device.deleted',
         organizationId,
         data: { organization_id: organizationId, device_id: deviceId },
+      });
+      await this.auditLog.record(tx, audit, {
+        organizationId,
+        action: 'device.deleted',
+        resourceType: 'device',
+        resourceId: deviceId,
+        summary: { device_model: device.deviceModel, firmware_version: device.firmwareVersion },
       });
       return device;
     });
@@ -206,12 +236,11 @@ export class DevicesService implements OnModuleInit {
   async authenticateToken(token: string): Promise<Principal> {
     if (!token.startsWith(DEVICE_TOKEN_PREFIX)) throw invalidDeviceToken();
     const tokenHash = hashDeviceToken(token);
-    const cached = this.tokenCache.get(tokenHash);
-    if (cached) return cached;
-    const device = await this.repository.findByTokenHash(tokenHash);
-    if (!device) throw invalidDeviceToken();
-    const principal: Principal = { kind: 'device', id: device.deviceId, organizationId: device.organizationId, roles: [] };
-    this.tokenCache.set(tokenHash, principal);
+    const principal = await this.tokenCache.resolve(tokenHash, async () => {
+      const device = await this.repository.findByTokenHash(tokenHash);
+      return device && { principal: { kind: 'device', id: device.deviceId, organizationId: device.organizationId, roles: [] } };
+    });
+    if (!principal) throw invalidDeviceToken();
     return principal;
   }
 }

@@ -4,11 +4,10 @@ import { connect, InvalidArgumentError, InvalidSubjectError, nanos, type NatsCon
 import type { DependencyHealth } from '../../common/health/health-indicator';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { SUBJECT_PREFIX } from './event-envelope';
+import { NATS_RECONNECT_DELAY_MS, natsConnectionOptions } from './nats-connection-options';
 import { EventRejectedError, type EventPublisher, type PublishOutcome } from './event-publisher';
 
 const PUBLISH_TIMEOUT_MS = 5_000;
-const CONNECT_TIMEOUT_MS = 5_000;
-const RECONNECT_DELAY_MS = 1_000;
 /** Longer than the relay's lease and retry delays, so any re-send of an event is recognised. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
 const STREAM_MAX_AGE_MS = 7 * 24 * 3600_000;
@@ -16,9 +15,9 @@ const STREAM_MAX_AGE_MS = 7 * 24 * 3600_000;
 const SUBJECT_OVERLAP = 10065;
 
 /**
- * Publishes to NATS JetStream. Connecting happens in the background and retries until the module
- * is destroyed, so a NATS outage never blocks start-up; events wait in the outbox until it is
- * back. The outbox row id is the JetStream message id, so a re-send after a crash is dropped by
+ * Publishes to NATS JetStream. nats.js connects in the background and keeps trying, the first
+ * connection included, until the module is destroyed, so a NATS outage never blocks start-up;
+ * events wait in the outbox until it is back. The outbox row id is the JetStream message id, so a re-send after a crash is dropped by
  * the stream.
  */
 @Injectable()
@@ -34,7 +33,6 @@ export class NatsEventPublisher implements EventPublisher, OnModuleInit, OnModul
   private publishError: string | undefined;
   private stopping = false;
   private connecting: Promise<void> | undefined;
-  private cancelPause: (() => void) | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -43,12 +41,11 @@ export class NatsEventPublisher implements EventPublisher, OnModuleInit, OnModul
   }
 
   onModuleInit(): void {
-    if (this.enabled) this.connecting = this.keepConnected();
+    if (this.enabled) this.connecting = this.connect();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    this.cancelPause?.();
     const connection = this.connection;
     // drain() rejects while disconnected; the connection must be closed anyway, or it keeps
     // reconnecting after the app is gone.
@@ -84,42 +81,27 @@ export class NatsEventPublisher implements EventPublisher, OnModuleInit, OnModul
     return { status: 'up', ...where };
   }
 
-  /** Connects, and connects again whenever the connection closes, until the module stops. */
-  private async keepConnected(): Promise<void> {
-    let failures = 0;
-    while (!this.stopping) {
-      let connection: NatsConnection;
-      try {
-        connection = await connect({
-          servers: this.config.events.natsUrl,
-          name: 'ota_service',
-          timeout: CONNECT_TIMEOUT_MS,
-          // Once connected, the client itself reconnects through outages.
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: RECONNECT_DELAY_MS,
-        });
-      } catch (error) {
-        this.connectionError = `cannot connect to NATS: ${errorMessage(error)}`;
-        if (failures++ === 0) this.logger.warn(`${this.connectionError}; retrying every ${RECONNECT_DELAY_MS} ms`);
-        await this.pause(RECONNECT_DELAY_MS);
-        continue;
-      }
-      if (this.stopping) {
-        await connection.close();
-        return;
-      }
-      failures = 0;
-      this.attach(connection);
-      const closedWith = await connection.closed();
-      this.connected = false;
-      this.client = undefined;
-      this.connection = undefined;
-      this.streamReady = false;
-      if (this.stopping) return;
-      this.connectionError = `NATS connection closed${closedWith ? `: ${closedWith.message}` : ''}`;
-      this.logger.warn(`${this.connectionError}; connecting again`);
-      await this.pause(RECONNECT_DELAY_MS);
+  /** Connects once; nats.js then reconnects by itself through every outage until the module stops. */
+  private async connect(): Promise<void> {
+    let connection: NatsConnection;
+    try {
+      const options = natsConnectionOptions({ stopping: () => this.stopping, onFirstConnectRetry: (server) => this.noteUnreachable(server) });
+      connection = await connect({ ...options, servers: this.config.events.natsUrl, name: 'ota_service' });
+    } catch (error) {
+      if (!this.stopping) this.logger.error(`Gave up connecting to NATS: ${errorMessage(error)}`);
+      return;
     }
+    if (this.stopping) return connection.close();
+    this.attach(connection);
+    await connection.closed();
+    this.connected = false;
+    this.client = undefined;
+    this.connection = undefined;
+  }
+
+  private noteUnreachable(server: string): void {
+    if (this.connectionError === undefined) this.logger.warn(`Cannot connect to NATS at ${server}; retrying every ${NATS_RECONNECT_DELAY_MS} ms`);
+    this.connectionError = `cannot connect to NATS at ${server}`;
   }
 
   private attach(connection: NatsConnection): void {
@@ -146,16 +128,6 @@ export class NatsEventPublisher implements EventPublisher, OnModuleInit, OnModul
         this.logger.log(`Reconnected to NATS at ${status.server}`);
       }
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.cancelPause = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   private async ensureStream(): Promise<void> {

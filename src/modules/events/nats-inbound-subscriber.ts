@@ -3,9 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { InboundEventHandler, type InboundEventListener, inboundQueueGroup } from './inbound-events';
-
-const CONNECT_TIMEOUT_MS = 5_000;
-const RECONNECT_DELAY_MS = 1_000;
+import { natsConnectionOptions } from './nats-connection-options';
 
 /**
  * Subscribes to the NATS subjects of every {@link InboundEventHandler} (only with `NATS_URL`), in
@@ -22,11 +20,9 @@ const RECONNECT_DELAY_MS = 1_000;
 export class NatsInboundSubscriber implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('NatsInbound');
   private connection: NatsConnection | undefined;
-  private readonly subscriptions: Subscription[] = [];
   private readonly handling = new Set<Promise<void>>();
   private stopping = false;
   private connecting: Promise<void> | undefined;
-  private cancelPause: (() => void) | undefined;
   private readyResolve: (() => void) | undefined;
   /** Resolves once subscribed (tests wait for it). */
   readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
@@ -39,12 +35,11 @@ export class NatsInboundSubscriber implements OnApplicationBootstrap, OnModuleDe
   onApplicationBootstrap(): void {
     const handlers = this.handlers();
     if (this.config.events.natsUrl === undefined || handlers.length === 0) return;
-    this.connecting = this.keepConnected(handlers);
+    this.connecting = this.subscribe(handlers);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    this.cancelPause?.();
     const connection = this.connection;
     if (connection && !connection.isClosed()) await connection.drain().catch(() => connection.close());
     await this.connecting;
@@ -58,42 +53,34 @@ export class NatsInboundSubscriber implements OnApplicationBootstrap, OnModuleDe
     });
   }
 
-  /** Connects (retrying until the module stops); once connected the client reconnects by itself. */
-  private async keepConnected(handlers: { subject: string; listener: InboundEventListener }[]): Promise<void> {
-    let failures = 0;
-    while (!this.stopping) {
-      try {
-        this.connection = await connect({
-          servers: this.config.events.natsUrl,
-          name: 'ota_service_inbound',
-          timeout: CONNECT_TIMEOUT_MS,
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: RECONNECT_DELAY_MS,
-        });
-      } catch (error) {
-        if (failures++ === 0) this.logger.warn(`Cannot connect to NATS for inbound events: ${errorMessage(error)}; retrying`);
-        await this.pause(RECONNECT_DELAY_MS);
-        continue;
-      }
-      if (this.stopping) {
-        await this.connection.close();
-        return;
-      }
-      const queue = inboundQueueGroup(this.config.events.stream);
-      for (const { subject, listener } of handlers) {
-        const subscription = this.connection.subscribe(subject, { queue });
-        this.subscriptions.push(subscription);
-        void this.consume(subscription, listener);
-      }
-      // The subscriptions reach the server with the flush; from then on nothing is missed.
-      await this.connection.flush();
-      this.logger.log(`Subscribed to ${handlers.map((handler) => handler.subject).join(', ')} (queue group ${queue})`);
-      this.readyResolve?.();
-      await this.connection.closed();
-      this.subscriptions.length = 0;
-      if (this.stopping) return;
-      await this.pause(RECONNECT_DELAY_MS);
+  /**
+   * Connects (nats.js retries until the module stops) and subscribes; nats.js keeps the
+   * subscriptions through later reconnects.
+   */
+  private async subscribe(handlers: { subject: string; listener: InboundEventListener }[]): Promise<void> {
+    let reportedUnreachable = false;
+    const options = natsConnectionOptions({
+      stopping: () => this.stopping,
+      onFirstConnectRetry: (server) => {
+        if (!reportedUnreachable) this.logger.warn(`Cannot connect to NATS at ${server} for inbound events; retrying`);
+        reportedUnreachable = true;
+      },
+    });
+    try {
+      this.connection = await connect({ ...options, servers: this.config.events.natsUrl, name: 'ota_service_inbound' });
+    } catch (error) {
+      if (!this.stopping) this.logger.error(`Gave up connecting to NATS for inbound events: ${errorMessage(error)}`);
+      return;
     }
+    if (this.stopping) return this.connection.close();
+    const queue = inboundQueueGroup(this.config.events.stream);
+    for (const { subject, listener } of handlers) {
+      void this.consume(this.connection.subscribe(subject, { queue }), listener);
+    }
+    // The subscriptions reach the server with the flush; from then on nothing is missed.
+    await this.connection.flush();
+    this.logger.log(`Subscribed to ${handlers.map((handler) => handler.subject).join(', ')} (queue group ${queue})`);
+    this.readyResolve?.();
   }
 
   private async consume(subscription: Subscription, listener: InboundEventListener): Promise<void> {
@@ -113,16 +100,6 @@ export class NatsInboundSubscriber implements OnApplicationBootstrap, OnModuleDe
       // One at a time per subject: deletions are rare, and order is kept.
       await handled;
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.cancelPause = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
 

@@ -1,15 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Principal } from '../../common/auth/principal';
 import { BadRequestError, ConflictError, PayloadTooLargeError, ValidationError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
+import { jsonNestsDeeperThan } from '../../common/http/json-body';
 import type { UploadPart } from '../../common/http/multipart';
 import { validateAs } from '../../common/http/request-validation.pipe';
+import { isPlainName } from '../../common/text/storable-text';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { PrismaService } from '../../database/prisma.service';
 import { isUniqueViolation } from '../../database/sql-errors';
 import type { Firmware, Prisma } from '../../generated/prisma/client';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
 import { OutboxService } from '../events/outbox.service';
 import { STORAGE, type StoragePort } from '../storage/storage.port';
 import type { FirmwareResponseDto } from './dto/firmware.dto';
@@ -34,7 +37,16 @@ interface AcceptedMetadata {
   signingKey: KeyObject | undefined;
 }
 
+/** A file part stored, not yet checked against the metadata. */
+interface ReceivedFile {
+  fileName: string;
+  key: string;
+  file: IngestedFile;
+}
+
 const METADATA_LOCATION = ['body', 'metadata'];
+/** The `filename` parameter of the `file` part's Content-Disposition. */
+const FILE_NAME_LOCATION = ['body', 'file', 'filename'];
 
 /**
  * Firmware uploads: metadata first (checked before any byte is taken), then the file, streamed to
@@ -50,45 +62,60 @@ export class FirmwareUploadService {
     private readonly repository: FirmwareRepository,
     private readonly signingKeys: SigningKeysService,
     private readonly outbox: OutboxService,
+    private readonly auditLog: AuditService,
     @Inject(STORAGE) private readonly storage: StoragePort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
    * Takes a multipart upload: a text part `metadata` (JSON object), then a file part `file`.
-   * @throws BadRequestError for a missing or misplaced part, metadata that is not a JSON object,
-   *   an unsupported file type, or checksums/size that do not match the bytes (400).
-   * @throws ValidationError for invalid metadata fields or a required signature missing (422).
+   * The body is read to its end, so a second file part is seen (and refused) rather than dropped.
+   * @throws BadRequestError for a missing, misplaced or second file part, metadata that is not a
+   *   JSON object, an unsupported file type, a body cut off before its end, or checksums/size
+   *   that do not match the bytes (400).
+   * @throws ValidationError for invalid metadata fields, a required signature missing, or control
+   *   characters in the file name (422).
    * @throws ConflictError when this device model and version exist with other content (409).
    * @throws PayloadTooLargeError when the file exceeds FIRMWARE_MAX_BYTES (413).
    */
-  async upload(organizationId: string, principal: Principal, parts: AsyncIterable<UploadPart>): Promise<UploadResult> {
+  async upload(organizationId: string, audit: AuditContext, parts: AsyncIterable<UploadPart>): Promise<UploadResult> {
     let accepted: AcceptedMetadata | undefined;
-    for await (const part of parts) {
-      if (part.kind === 'field') {
-        if (part.name !== 'metadata') continue;
-        if (accepted) throw new BadRequestError(ErrorCode.FirmwareInvalidMetadata, 'The metadata part appears twice');
-        accepted = await this.acceptMetadata(organizationId, part);
-        continue;
+    let received: ReceivedFile | undefined;
+    try {
+      for await (const part of parts) {
+        if (part.kind === 'field') {
+          if (part.name !== 'metadata') continue;
+          if (accepted) throw new BadRequestError(ErrorCode.FirmwareInvalidMetadata, 'The metadata part appears twice');
+          accepted = await this.acceptMetadata(organizationId, part);
+          continue;
+        }
+        if (received) {
+          // Read past it, so the answer is not held up behind bytes nobody wants.
+          part.stream.resume();
+          throw new BadRequestError(ErrorCode.FirmwareExtraFilePart, `A second file part ("${part.name}") follows the file: send exactly one file per upload`);
+        }
+        if (part.name !== 'file') {
+          throw new BadRequestError(ErrorCode.FirmwareMissingPart, `Unexpected file part "${part.name}": send the binary in a part named "file"`);
+        }
+        if (!accepted) {
+          throw new BadRequestError(ErrorCode.FirmwareMissingPart, 'The metadata part must come before the file part');
+        }
+        received = await this.receive(organizationId, accepted, part);
       }
-      if (part.name !== 'file') {
-        throw new BadRequestError(ErrorCode.FirmwareMissingPart, `Unexpected file part "${part.name}": send the binary in a part named "file"`);
-      }
-      if (!accepted) {
-        throw new BadRequestError(ErrorCode.FirmwareMissingPart, 'The metadata part must come before the file part');
-      }
-      return this.store(organizationId, principal, accepted, part);
+    } catch (error) {
+      if (received) await this.deleteQuietly(received.key);
+      throw error;
     }
-    throw new BadRequestError(
-      ErrorCode.FirmwareMissingPart,
-      accepted ? 'The file part is missing' : 'The metadata and file parts are missing',
-    );
+    if (!accepted || !received) {
+      throw new BadRequestError(ErrorCode.FirmwareMissingPart, accepted ? 'The file part is missing' : 'The metadata and file parts are missing');
+    }
+    return this.complete(organizationId, audit, accepted, received);
   }
 
   /** Everything that can be refused before the bytes are read. */
   private async acceptMetadata(organizationId: string, part: Extract<UploadPart, { kind: 'field' }>): Promise<AcceptedMetadata> {
     if (part.truncated) throw new PayloadTooLargeError(ErrorCode.BodyTooLarge, 'The metadata part is too large');
-    const metadata = await validateAs(FirmwareMetadataDto, parseJsonObject(part.value), METADATA_LOCATION);
+    const metadata = await validateAs(FirmwareMetadataDto, parseJsonObject(part.value, this.config.http.jsonMaxDepth), METADATA_LOCATION);
     if (metadata.file_size !== undefined && metadata.file_size > this.config.firmware.maxBytes) {
       throw new PayloadTooLargeError(ErrorCode.FileTooLarge, `file_size exceeds the limit of ${this.config.firmware.maxBytes} bytes`);
     }
@@ -124,12 +151,11 @@ export class FirmwareUploadService {
     return key;
   }
 
-  private async store(
-    organizationId: string,
-    principal: Principal,
-    accepted: AcceptedMetadata,
-    part: Extract<UploadPart, { kind: 'file' }>,
-  ): Promise<UploadResult> {
+  /** Streams the file part to storage under a fresh key; the caller removes it if the upload fails later. */
+  private async receive(organizationId: string, accepted: AcceptedMetadata, part: Extract<UploadPart, { kind: 'file' }>): Promise<ReceivedFile> {
+    if (!isPlainName(part.fileName)) {
+      throw new ValidationError([{ loc: FILE_NAME_LOCATION, msg: 'The file name must not contain control characters (such as NUL, BEL or ESC) or unpaired surrogates', type: 'file_name' }]);
+    }
     const fileName = part.fileName.trim();
     const extension = this.config.firmware.extensions.find((ending) => fileName.toLowerCase().endsWith(ending));
     if (!fileName || !extension || fileName.length > 255) {
@@ -139,10 +165,14 @@ export class FirmwareUploadService {
       );
     }
     const key = storageKey(organizationId, accepted.firmwareId, extension);
-    const file = await ingestFile(this.storage, key, part.stream);
+    return { fileName, key, file: await ingestFile(this.storage, key, part.stream) };
+  }
+
+  /** The checks that need the bytes, then the row; a refused upload leaves no object. */
+  private async complete(organizationId: string, audit: AuditContext, accepted: AcceptedMetadata, { fileName, key, file }: ReceivedFile): Promise<UploadResult> {
     try {
       this.checkBytes(accepted, file);
-      return await this.persist(organizationId, principal, accepted, fileName, key, file);
+      return await this.persist(organizationId, audit, accepted, fileName, key, file);
     } catch (error) {
       await this.deleteQuietly(key);
       throw error;
@@ -167,7 +197,7 @@ export class FirmwareUploadService {
 
   private async persist(
     organizationId: string,
-    principal: Principal,
+    audit: AuditContext,
     { metadata, firmwareId, signingKey }: AcceptedMetadata,
     fileName: string,
     key: string,
@@ -200,7 +230,7 @@ export class FirmwareUploadService {
       signature: metadata.signature ?? null,
       signingKeyId: metadata.signing_key_id ?? null,
       signatureVerified: signingKey !== undefined,
-      createdBy: principal.id,
+      createdBy: audit.principal.id,
     };
     try {
       const row = await this.prisma.$transaction(async (tx) => {
@@ -217,8 +247,15 @@ export class FirmwareUploadService {
             file_size: file.size,
             checksum_sha256: file.sha256,
             signature_verified: created.signatureVerified,
-            uploaded_by: principal.id,
+            uploaded_by: audit.principal.id,
           },
+        });
+        await this.auditLog.record(tx, audit, {
+          organizationId,
+          action: 'firmware.uploaded',
+          resourceType: 'firmware',
+          resourceId: firmwareId,
+          summary: { name: created.name, version: created.version, device_model: created.deviceModel, file_name: fileName, file_size: file.size, checksum_sha256: file.sha256, signature_verified: created.signatureVerified },
         });
         return created;
       });
@@ -246,8 +283,11 @@ export class FirmwareUploadService {
   }
 }
 
-function parseJsonObject(value: unknown): unknown {
+function parseJsonObject(value: unknown, maxDepth: number): unknown {
   if (typeof value !== 'string') return value;
+  if (jsonNestsDeeperThan(value, maxDepth)) {
+    throw new BadRequestError(ErrorCode.FirmwareInvalidMetadata, `The metadata part nests JSON objects or arrays deeper than ${maxDepth} levels`);
+  }
   try {
     return JSON.parse(value);
   } catch {

@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
+  ApiRequestTimeoutResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +17,7 @@ import type { Principal } from '../../common/auth/principal';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
 import { multipartParts } from '../../common/http/multipart';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { type AuditContext, CurrentAuditContext } from '../audit/audit-context';
 import {
   FirmwareDownloadResponseDto,
   FirmwareIdParamDto,
@@ -44,7 +46,8 @@ export class FirmwareController {
   /**
    * Uploads a firmware image: multipart with a text part `metadata` (JSON object) followed by a
    * file part `file`. 201 when created; 200 with the existing record when the same image
-   * (device model, version and content) is already there.
+   * (device model, version and content) is already there. One file part only, and the body must
+   * end with its closing boundary (400 otherwise).
    */
   @Post()
   @Auth('operator')
@@ -54,14 +57,15 @@ export class FirmwareController {
   @ApiOkResponse({ type: FirmwareResponseDto, description: 'The same image was already stored' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Same device model and version with other content' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Larger than FIRMWARE_MAX_BYTES' })
+  @ApiRequestTimeoutResponse({ type: ErrorResponseDto, description: 'The client sent nothing for HTTP_BODY_TIMEOUT_MS in the middle of the body; the connection is closed' })
   async uploadFirmware(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<FirmwareResponseDto> {
     const parts = multipartParts(request, { fileSize: this.config.firmware.maxBytes, fieldSize: METADATA_PART_LIMIT });
-    const result = await this.uploads.upload(organizationId, principal, parts);
+    const result = await this.uploads.upload(organizationId, audit, parts);
     void reply.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
     return result.firmware;
   }
@@ -101,8 +105,8 @@ export class FirmwareController {
   deleteFirmware(
     @Param() params: FirmwareIdParamDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<FirmwareResponseDto> {
-    return this.firmware.delete(organizationId, params.firmware_id, principal);
+    return this.firmware.delete(organizationId, params.firmware_id, audit);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
 import { FirmwareUploadService } from './firmware-upload.service';
 import { FirmwareController } from './firmware.controller';
 import { FirmwareRepository } from './firmware.repository';
@@ -10,7 +11,7 @@ import { SigningKeysService } from './signing-keys.service';
 
 /** Firmware images: upload (streamed, checksummed, signature-checked), read, download URLs, delete. */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, AuditModule],
   controllers: [FirmwareController, SigningKeysController],
   providers: [FirmwareRepository, FirmwareService, FirmwareUploadService, SigningKeysRepository, SigningKeysService],
   exports: [FirmwareService],

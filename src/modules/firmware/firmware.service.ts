@@ -9,6 +9,8 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 import { PrismaService } from '../../database/prisma.service';
 import type { WriteStep } from '../../database/write-steps';
 import type { Firmware } from '../../generated/prisma/client';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
 import { OutboxService } from '../events/outbox.service';
 import { type DownloadLink, STORAGE, type StoragePort } from '../storage/storage.port';
 import type { FirmwareDownloadResponseDto, FirmwareListResponseDto, FirmwareResponseDto, ListFirmwareQueryDto } from './dto/firmware.dto';
@@ -28,6 +30,7 @@ export class FirmwareService implements OnModuleInit {
     private readonly prisma: PrismaService,
     private readonly repository: FirmwareRepository,
     private readonly outbox: OutboxService,
+    private readonly auditLog: AuditService,
     private readonly discovery: DiscoveryService,
     @Inject(STORAGE) private readonly storage: StoragePort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -159,7 +162,7 @@ export class FirmwareService implements OnModuleInit {
    * @throws NotFoundError when the organization has no such firmware.
    * @throws ConflictError while an unfinished update or campaign uses it.
    */
-  async delete(organizationId: string, firmwareId: string, principal: Principal): Promise<FirmwareResponseDto> {
+  async delete(organizationId: string, firmwareId: string, audit: AuditContext): Promise<FirmwareResponseDto> {
     const deleted = await this.prisma.$transaction(async (tx) => {
       const firmware = await this.repository.lockForDelete(organizationId, firmwareId, tx);
       if (!firmware) throw notFound(firmwareId);
@@ -177,8 +180,15 @@ export class FirmwareService implements OnModuleInit {
           name: firmware.name,
           version: firmware.version,
           device_model: firmware.deviceModel,
-          deleted_by: principal.id,
+          deleted_by: audit.principal.id,
         },
+      });
+      await this.auditLog.record(tx, audit, {
+        organizationId,
+        action: 'firmware.deleted',
+        resourceType: 'firmware',
+        resourceId: firmwareId,
+        summary: { name: firmware.name, version: firmware.version, device_model: firmware.deviceModel },
       });
       return firmware;
     });

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentOrganization, CurrentPrincipal } from '../../common/auth/auth.decorators';
-import type { Principal } from '../../common/auth/principal';
+import { Auth, CurrentOrganization } from '../../common/auth/auth.decorators';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
 import { PaginationQueryDto } from '../../common/http/pagination.dto';
+import { type AuditContext, CurrentAuditContext } from '../audit/audit-context';
 import { CreateSigningKeyDto, SigningKeyIdParamDto, SigningKeyListResponseDto, SigningKeyResponseDto } from './dto/signing-key.dto';
 import { SigningKeysService } from './signing-keys.service';
 
@@ -19,9 +19,9 @@ export class SigningKeysController {
   createSigningKey(
     @Body() body: CreateSigningKeyDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<SigningKeyResponseDto> {
-    return this.signingKeys.register(organizationId, principal.id, body);
+    return this.signingKeys.register(organizationId, body, audit);
   }
 
   /** The keys that can verify this organization's firmware: configured ones and registered ones. */
@@ -36,7 +36,11 @@ export class SigningKeysController {
   @Auth('admin')
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The key comes from configuration' })
-  deleteSigningKey(@Param() params: SigningKeyIdParamDto, @CurrentOrganization() organizationId: string): Promise<SigningKeyResponseDto> {
-    return this.signingKeys.remove(organizationId, params.key_id);
+  deleteSigningKey(
+    @Param() params: SigningKeyIdParamDto,
+    @CurrentOrganization() organizationId: string,
+    @CurrentAuditContext() audit: AuditContext,
+  ): Promise<SigningKeyResponseDto> {
+    return this.signingKeys.remove(organizationId, params.key_id, audit);
   }
 }

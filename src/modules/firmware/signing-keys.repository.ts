@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../database/prisma.service';
+import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import type { SigningKey } from '../../generated/prisma/client';
 
 @Injectable()
@@ -19,11 +19,11 @@ export class SigningKeysRepository {
     return this.prisma.signingKey.count({ where: { organizationId } });
   }
 
-  create(data: Omit<SigningKey, 'createdAt'>): Promise<SigningKey> {
-    return this.prisma.signingKey.create({ data });
+  create(data: Omit<SigningKey, 'createdAt'>, tx: TransactionClient = this.prisma): Promise<SigningKey> {
+    return tx.signingKey.create({ data });
   }
 
-  async delete(organizationId: string, keyId: string): Promise<void> {
-    await this.prisma.signingKey.delete({ where: { organizationId_keyId: { organizationId, keyId } } });
+  async delete(organizationId: string, keyId: string, tx: TransactionClient = this.prisma): Promise<void> {
+    await tx.signingKey.delete({ where: { organizationId_keyId: { organizationId, keyId } } });
   }
 }

@@ -4,7 +4,10 @@ import { ConflictError, NotFoundError, ValidationError } from '../../common/erro
 import { ErrorCode } from '../../common/errors/error-codes';
 import { type PaginationQueryDto, listEnvelope } from '../../common/http/pagination.dto';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { PrismaService } from '../../database/prisma.service';
 import type { SigningKey } from '../../generated/prisma/client';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
 import type { CreateSigningKeyDto, SigningKeyListResponseDto, SigningKeyResponseDto } from './dto/signing-key.dto';
 import { InvalidPublicKeyError, fingerprint, parseEd25519PublicKey, spkiBase64, spkiPem } from './firmware-signature';
 import { SigningKeysRepository } from './signing-keys.repository';
@@ -21,7 +24,9 @@ export class SigningKeysService implements OnModuleInit {
   private configured = new Map<string, KeyObject>();
 
   constructor(
+    private readonly prisma: PrismaService,
     private readonly repository: SigningKeysRepository,
+    private readonly auditLog: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,7 +56,7 @@ export class SigningKeysService implements OnModuleInit {
    * @throws ValidationError when it is not an Ed25519 public key.
    * @throws ConflictError when the id is taken or the organization has too many keys.
    */
-  async register(organizationId: string, createdBy: string, input: CreateSigningKeyDto): Promise<SigningKeyResponseDto> {
+  async register(organizationId: string, input: CreateSigningKeyDto, audit: AuditContext): Promise<SigningKeyResponseDto> {
     let key: KeyObject;
     try {
       key = parseEd25519PublicKey(input.public_key);
@@ -65,12 +70,19 @@ export class SigningKeysService implements OnModuleInit {
     if ((await this.repository.countByOrganization(organizationId)) >= MAX_KEYS_PER_ORGANIZATION) {
       throw new ConflictError(ErrorCode.SigningKeyLimit, `An organization can register at most ${MAX_KEYS_PER_ORGANIZATION} signing keys`);
     }
-    const row = await this.repository.create({
-      organizationId,
-      keyId: input.key_id,
-      publicKey: spkiBase64(key),
-      description: input.description ?? null,
-      createdBy,
+    const row = await this.prisma.$transaction(async (tx) => {
+      const created = await this.repository.create(
+        { organizationId, keyId: input.key_id, publicKey: spkiBase64(key), description: input.description ?? null, createdBy: audit.principal.id },
+        tx,
+      );
+      await this.auditLog.record(tx, audit, {
+        organizationId,
+        action: 'signing_key.registered',
+        resourceType: 'signing_key',
+        resourceId: created.keyId,
+        summary: { key_id: created.keyId, fingerprint: fingerprint(key), description: created.description },
+      });
+      return created;
     });
     return this.fromRow(row);
   }
@@ -87,13 +99,16 @@ export class SigningKeysService implements OnModuleInit {
    * Removes a registered key. Firmware it verified keeps `signature_verified`.
    * @throws ConflictError for a key from configuration; NotFoundError when there is no such key.
    */
-  async remove(organizationId: string, keyId: string): Promise<SigningKeyResponseDto> {
+  async remove(organizationId: string, keyId: string, audit: AuditContext): Promise<SigningKeyResponseDto> {
     if (this.configured.has(keyId)) {
       throw new ConflictError(ErrorCode.SigningKeyConfigured, `Signing key ${keyId} comes from FIRMWARE_SIGNING_KEYS and cannot be deleted here`);
     }
     const row = await this.repository.find(organizationId, keyId);
     if (!row) throw new NotFoundError(ErrorCode.SigningKeyNotFound, `Signing key ${keyId} not found`);
-    await this.repository.delete(organizationId, keyId);
+    await this.prisma.$transaction(async (tx) => {
+      await this.repository.delete(organizationId, keyId, tx);
+      await this.auditLog.record(tx, audit, { organizationId, action: 'signing_key.deleted', resourceType: 'signing_key', resourceId: keyId, summary: { key_id: keyId } });
+    });
     return this.fromRow(row);
   }
 

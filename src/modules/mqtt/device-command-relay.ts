@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import pLimit from 'p-limit';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { relayRetryDelayMs } from '../../database/relay-queue';
 import { type ClaimedCommand, DeviceCommandRepository } from './device-command.repository';
@@ -95,31 +96,27 @@ export class DeviceCommandRelay {
     const published: string[] = [];
     const refused: { command: ClaimedCommand; message: string }[] = [];
     let brokerError: string | undefined;
-    let next = 0;
-    // Workers take commands oldest first; once the broker fails they stop taking more.
-    const worker = async (): Promise<void> => {
-      while (brokerError === undefined && next < commands.length) {
-        const command = commands[next++];
-        try {
-          await this.connection.publish(commandTopic(command.deviceId), JSON.stringify(command.payload), {
-            qos: 1,
-            retain: false,
-            properties: { contentType: 'application/json', payloadFormatIndicator: true, userProperties: { command_id: command.id } },
-          });
-          published.push(command.id);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          if (error instanceof MqttPublishRefusedError) {
-            // Only this command is at fault: it must not hold back the others.
-            refused.push({ command, message });
-            this.logger.error(`Command ${command.id} for device ${command.deviceId} was refused by the broker (${message}); will retry`);
-          } else {
-            brokerError ??= message;
-          }
+    // Commands start oldest first; once the broker fails, those not started yet stay for later.
+    await pLimit(PUBLISH_CONCURRENCY).map(commands, async (command) => {
+      if (brokerError !== undefined) return;
+      try {
+        await this.connection.publish(commandTopic(command.deviceId), JSON.stringify(command.payload), {
+          qos: 1,
+          retain: false,
+          properties: { contentType: 'application/json', payloadFormatIndicator: true, userProperties: { command_id: command.id } },
+        });
+        published.push(command.id);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof MqttPublishRefusedError) {
+          // Only this command is at fault: it must not hold back the others.
+          refused.push({ command, message });
+          this.logger.error(`Command ${command.id} for device ${command.deviceId} was refused by the broker (${message}); will retry`);
+        } else {
+          brokerError ??= message;
         }
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(PUBLISH_CONCURRENCY, commands.length) }, worker));
+    });
 
     await this.repository.markPublished(published);
     this.metrics.commandsPublished(published.length);

@@ -1,34 +1,17 @@
 import { z } from 'zod';
-import { isStorableText } from '../../common/text/storable-text';
-import { DEVICE_REPORT_LIMITS } from '../updates/domain/device-report';
-import { DEVICE_REPORTED_STATUSES } from '../updates/domain/update-state';
+import { DEVICE_REPORT_FIELDS, deviceReportSchema } from '../updates/domain/device-report';
 
 /**
- * A status report published by a device: the body of the HTTP status report plus `update_id`.
- * Unknown keys are ignored, as in the HTTP API; `null` counts as absent.
+ * A status report published by a device: the report of the HTTP status report (the same schema)
+ * plus `update_id`, which is in the HTTP path. Unknown keys are ignored, as in the HTTP API;
+ * `null` counts as absent.
  */
-/** Text the database can store (see `storableTextProblem`); other text makes the report invalid, not a failed batch. */
-const storableText = z.string().refine(isStorableText, 'must be valid Unicode without NUL (U+0000)');
-
-const reportSchema = z.object({
+const reportSchema = deviceReportSchema({
   update_id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),
-  status: z.enum(DEVICE_REPORTED_STATUSES),
-  progress_percentage: z.number().min(0).max(100).nullish(),
-  error_code: storableText.min(1).max(DEVICE_REPORT_LIMITS.errorCodeMaxLength).nullish(),
-  error_message: storableText.max(DEVICE_REPORT_LIMITS.errorMessageMaxLength).nullish(),
-  bytes_downloaded: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
-  firmware_version: storableText.min(1).max(DEVICE_REPORT_LIMITS.firmwareVersionMaxLength).nullish(),
+  ...DEVICE_REPORT_FIELDS,
 });
 
-export interface DeviceReport {
-  update_id: string;
-  status: (typeof DEVICE_REPORTED_STATUSES)[number];
-  progress_percentage?: number;
-  error_code?: string;
-  error_message?: string;
-  bytes_downloaded?: number;
-  firmware_version?: string;
-}
+export type DeviceReport = z.output<typeof reportSchema>;
 
 export type ParsedReport = { ok: true; report: DeviceReport } | { ok: false; reason: 'malformed_json' | 'invalid_report'; detail: string };
 
@@ -45,10 +28,5 @@ export function parseDeviceReport(payload: Buffer | string): ParsedReport {
     const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
     return { ok: false, reason: 'invalid_report', detail };
   }
-  const report: DeviceReport = { update_id: parsed.data.update_id, status: parsed.data.status };
-  for (const key of ['progress_percentage', 'error_code', 'error_message', 'bytes_downloaded', 'firmware_version'] as const) {
-    const value = parsed.data[key];
-    if (value !== null && value !== undefined) (report as unknown as Record<string, unknown>)[key] = value;
-  }
-  return { ok: true, report };
+  return { ok: true, report: parsed.data };
 }

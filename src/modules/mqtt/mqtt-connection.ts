@@ -4,7 +4,8 @@ import { connect, type IClientPublishOptions, type IPublishPacket, type MqttClie
 import type { DependencyHealth } from '../../common/health/health-indicator';
 import { APP_CONFIG, type AppConfig } from '../../config';
 
-const RECONNECT_PERIOD_MS = 1_000;
+/** The pause mqtt.js makes between two connection attempts. */
+export const RECONNECT_PERIOD_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 /** A PUBACK that takes longer than this counts as a failed publish; the row is sent again later. */
 const PUBLISH_TIMEOUT_MS = 10_000;

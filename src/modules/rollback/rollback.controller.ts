@@ -1,8 +1,8 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentOrganization, CurrentPrincipal } from '../../common/auth/auth.decorators';
-import type { Principal } from '../../common/auth/principal';
+import { Auth, CurrentOrganization } from '../../common/auth/auth.decorators';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
+import { type AuditContext, CurrentAuditContext } from '../audit/audit-context';
 import { DeviceIdParamDto } from '../devices/dto/device.dto';
 import { CreateRollbackDto, RollbackResponseDto } from './dto/rollback.dto';
 import { RollbackService } from './rollback.service';
@@ -24,8 +24,8 @@ export class RollbackController {
     @Param() params: DeviceIdParamDto,
     @Body() body: CreateRollbackDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<RollbackResponseDto> {
-    return this.rollbacks.rollback(organizationId, params.device_id, body, principal);
+    return this.rollbacks.rollback(organizationId, params.device_id, body, audit);
   }
 }

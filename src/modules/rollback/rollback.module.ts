@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { FirmwareModule } from '../firmware/firmware.module';
 import { UpdatesModule } from '../updates/updates.module';
 import { RollbackCompletionListener } from './rollback-completion.listener';
@@ -8,7 +9,7 @@ import { RollbackService } from './rollback.service';
 
 /** Device rollbacks, built on the updates module (which finds `RollbackCompletionListener` by its hook). */
 @Module({
-  imports: [UpdatesModule, FirmwareModule],
+  imports: [AuditModule, UpdatesModule, FirmwareModule],
   controllers: [RollbackController],
   providers: [RollbackRepository, RollbackService, RollbackCompletionListener],
 })

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../common/auth/principal';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import type { TransactionClient } from '../../database/prisma.service';
 import type { RollbackLog } from '../../generated/prisma/client';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
 import { OutboxService } from '../events/outbox.service';
 import { FirmwareService } from '../firmware/firmware.service';
 import type { UpdateSnapshot } from '../updates/update-hooks';
@@ -20,6 +21,7 @@ export class RollbackService {
     private readonly firmware: FirmwareService,
     private readonly repository: RollbackRepository,
     private readonly outbox: OutboxService,
+    private readonly auditLog: AuditService,
   ) {}
 
   /**
@@ -29,7 +31,7 @@ export class RollbackService {
    * @throws NotFoundError `device/not_found`, or `rollback/version_not_found` when the device's
    * model has no firmware with that version in the organization.
    */
-  async rollback(organizationId: string, deviceId: string, request: CreateRollbackDto, principal: Principal): Promise<RollbackResponseDto> {
+  async rollback(organizationId: string, deviceId: string, request: CreateRollbackDto, audit: AuditContext): Promise<RollbackResponseDto> {
     const device = await this.updates.requireDevice(organizationId, deviceId);
     const firmware =
       device.deviceModel === null ? null : await this.firmware.findByModelAndVersion(organizationId, device.deviceModel, request.to_version);
@@ -43,7 +45,7 @@ export class RollbackService {
     const update = await this.updates.release(organizationId, device, firmware, { priority: 'high' }, {
       kind: 'rollback',
       force: true,
-      createdBy: principal.id,
+      createdBy: audit.principal.id,
       onCreated: async (row, tx) => {
         log = await this.repository.insert(
           {
@@ -55,11 +57,18 @@ export class RollbackService {
             fromVersion: row.fromVersion,
             toVersion: row.toVersion,
             reason: request.reason ?? null,
-            initiatedBy: principal.id,
+            initiatedBy: audit.principal.id,
           },
           tx,
         );
         await this.outbox.record(tx, { type: 'rollback.initiated', organizationId, data: eventData(log) });
+        await this.auditLog.record(tx, audit, {
+          organizationId,
+          action: 'rollback.initiated',
+          resourceType: 'rollback',
+          resourceId: log.rollbackId,
+          summary: { device_id: deviceId, update_id: log.updateId, from_version: log.fromVersion, to_version: log.toVersion, reason: log.reason },
+        });
       },
     });
     const written = log as RollbackLog;

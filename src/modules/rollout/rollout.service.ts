@@ -6,7 +6,6 @@ import { isTransactionConflict } from '../../database/sql-errors';
 import type { Campaign } from '../../generated/prisma/client';
 import { CampaignLifecycle, keyOf, SCHEDULER } from '../campaigns/campaign-lifecycle';
 import { type CampaignKey, CampaignsRepository } from '../campaigns/campaigns.repository';
-import { LONG_TRANSACTION } from '../campaigns/campaigns.service';
 import type { DeploymentStrategy } from '../campaigns/domain/campaign-state';
 import { emptyCounts } from '../campaigns/domain/campaign-tallies';
 import { gateMinutes } from '../campaigns/domain/stage-plan';
@@ -75,14 +74,14 @@ export class RolloutService {
    */
   async tickCampaign(key: CampaignKey, minIntervalMs: number | null = null): Promise<boolean> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await this.prisma.longTransaction(async (tx) => {
         const campaign = await this.campaigns.lockForTick(key.organizationId, key.campaignId, minIntervalMs, tx);
         if (campaign === null) return false;
         await this.campaigns.foldDeltas(key, tx);
         const plan = await this.plan(campaign, tx);
         await this.apply(tx, campaign, plan);
         return true;
-      }, LONG_TRANSACTION);
+      });
     } catch (error) {
       if (!isTransactionConflict(error)) throw error;
       this.logger.warn(`Campaign ${key.campaignId} met a lock conflict; the next tick takes it up`);

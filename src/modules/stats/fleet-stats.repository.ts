@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
+import { Prisma } from '../../generated/prisma/client';
+import { IN_PROGRESS_STATUSES, PENDING_STATUSES } from '../updates/domain/update-state';
 
 /** Aggregates over this organization's device updates and download records, computed in SQL. */
 export interface UpdateFigures {
@@ -55,9 +57,8 @@ export class FleetStatsRepository {
       WITH since AS (SELECT now() - interval '24 hours' AS at),
       totals AS (
         SELECT count(*) AS total_updates,
-               count(*) FILTER (WHERE u.status IN ('created', 'scheduled')) AS pending_updates,
-               count(*) FILTER (WHERE u.status IN ('in_progress', 'downloading', 'verifying', 'installing',
-                                                   'awaiting_activation', 'rebooting')) AS in_progress_updates,
+               count(*) FILTER (WHERE u.status IN (${Prisma.join(PENDING_STATUSES)})) AS pending_updates,
+               count(*) FILTER (WHERE u.status IN (${Prisma.join(IN_PROGRESS_STATUSES)})) AS in_progress_updates,
                count(*) FILTER (WHERE u.status = 'completed') AS completed_updates,
                count(*) FILTER (WHERE u.status = 'failed') AS failed_updates,
                avg(extract(epoch FROM u.completed_at - u.started_at))

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import send from '@fastify/send';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,13 +8,49 @@ import type { ErrorBody } from '../../common/errors/error-response';
 import type { LocalDownload } from './filesystem.storage';
 import { attachmentDisposition } from './storage-errors';
 
+/** One range of a byte range set (RFC 9110 §14.1.1): `first-last`, `first-`, or `-suffix`. */
+const BYTE_RANGE = /^(?:(\d+)-(\d*)|-\d+)$/;
+
+/**
+ * Whether a `Range` value is a syntactically valid byte range set: the unit `bytes` (any case) and
+ * a comma-separated list of ranges, empty list elements allowed, where no `first-last` ends before
+ * it starts. Whether the ranges fit the file is another question (416).
+ */
+function isByteRangeSet(value: string): boolean {
+  const equals = value.indexOf('=');
+  if (equals === -1 || value.slice(0, equals).trim().toLowerCase() !== 'bytes') return false;
+  const ranges = value
+    .slice(equals + 1)
+    .split(',')
+    .map((range) => range.trim())
+    .filter((range) => range !== '');
+  return (
+    ranges.length > 0 &&
+    ranges.every((range) => {
+      const match = BYTE_RANGE.exec(range);
+      return match !== null && (match[2] === undefined || match[2] === '' || BigInt(match[2]) >= BigInt(match[1]));
+    })
+  );
+}
+
+/**
+ * The request as `send` should see it: RFC 9110 §14.2 says a `Range` header that does not parse
+ * is ignored (200 with the whole file), where `send` would answer 416. A view over the request
+ * rather than a change to it, so logs and hooks still see what the client sent.
+ */
+function withoutInvalidRange(raw: IncomingMessage): IncomingMessage {
+  const { range, ...headers } = raw.headers;
+  if (range === undefined || isByteRangeSet(range)) return raw;
+  return Object.create(raw, { headers: { value: headers } }) as IncomingMessage;
+}
+
 /**
  * Streams a local file with `@fastify/send`: `Range` (206, suffix and open ranges, 416 with
  * `Content-Range: bytes *\/size`), conditional requests, and no body for HEAD. Never lists a
  * folder nor serves a dotfile (the temp folder of partial writes is one).
  */
 export async function sendDownload(request: FastifyRequest, reply: FastifyReply, download: LocalDownload): Promise<FastifyReply> {
-  const result = await send(request.raw, download.path, {
+  const result = await send(withoutInvalidRange(request.raw), download.path, {
     root: download.root,
     dotfiles: 'deny',
     index: false,

@@ -26,7 +26,8 @@ export class DownloadsController {
       'The `download_url` issued by `GET /api/v1/firmware/{firmware_id}/download` when firmware is stored on the ' +
       "service's filesystem; the link itself is the credential. With S3 storage, links point at S3 and this route " +
       'answers 404. `HEAD` answers the same headers without a body. `Range: bytes=start-end`, `bytes=start-` and ' +
-      '`bytes=-suffix` resume an interrupted download (RFC 7233); `If-Range` with the `ETag` makes sure the file is unchanged.',
+      '`bytes=-suffix` resume an interrupted download (RFC 9110); `If-Range` with the `ETag` makes sure the file is unchanged. ' +
+      'A `Range` header that does not parse is ignored: the answer is 200 with the whole file.',
   })
   @Public()
   @Get(':token')

@@ -42,6 +42,40 @@ describe('resolveTarget', () => {
     expect(error.message).toContain(key);
   });
 
+  const alternatives = (count: number) => Array.from({ length: count }, (_, i) => `${i}.0.0`).join(' || ');
+
+  it.each([
+    [{ firmware_version: alternatives(30) }, 'firmware_version', /286 characters long; at most 256/],
+    [{ firmware_version: Array.from({ length: 40 }, (_, i) => String(i)).join('||') }, 'firmware_version', /40 alternatives \(\|\|\); at most 32/],
+    [{ tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, 'tags', /51 tags; at most 50/],
+    [{ tags: ['x'.repeat(101)] }, 'tags', /a tag has at most 100 characters/],
+    [{ device_type: 'x'.repeat(101) }, 'device_type', /longer than 100 characters/],
+    [{ hardware_version: 'x'.repeat(51) }, 'hardware_version', /longer than 50 characters/],
+    [{ group: 'x'.repeat(101) }, 'group', /longer than 100 characters/],
+    [{ 'attributes.region': 'x'.repeat(501) }, 'attributes.region', /longer than 500 characters/],
+    [{ [`attributes.${'k'.repeat(101)}`]: 'eu' }, `attributes.${'k'.repeat(101)}`, /attribute names have at most 100 characters/],
+  ])('refuses a filter past its limits (%#), naming the key and the limit', (filters, key, message) => {
+    const error = validationErrorOf(() => resolveTarget(ORG, spec({ targetFilters: filters }), null));
+    expect(error.code).toBe('target/invalid_filter');
+    expect(error.errors).toEqual([{ loc: ['body', 'target_filters', key], msg: expect.stringMatching(message), type: 'target_filter' }]);
+  });
+
+  it('accepts a range at the limits: 32 alternatives', () => {
+    const range = Array.from({ length: 32 }, (_, i) => String(i)).join('||');
+    expect(() => resolveTarget(ORG, spec({ targetFilters: { firmware_version: range } }), null)).not.toThrow();
+  });
+
+  it.each([
+    [Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`attributes.a${i}`, 1])), /33 keys; at most 32/],
+    [Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`attributes.a${i}`, 'x'.repeat(500)])), /characters long as JSON; at most 16384/],
+    // The range of the report: 5 000 alternatives kept PostgreSQL busy for 15 s per preview.
+    [{ firmware_version: alternatives(5_000) }, /characters long as JSON; at most 16384/],
+  ])('refuses target_filters too large as a whole (%#) before reading any key', (filters, message) => {
+    const error = validationErrorOf(() => resolveTarget(ORG, spec({ targetFilters: filters }), null));
+    expect(error.code).toBe('target/invalid_filter');
+    expect(error.errors).toEqual([{ loc: ['body', 'target_filters'], msg: expect.stringMatching(message), type: 'target_filter_size' }]);
+  });
+
   it('names every bad key at once', () => {
     const error = validationErrorOf(() => resolveTarget(ORG, spec({ targetFilters: { colour: 'red', device_model: 'ok', firmware_version: '>>1' } }), null));
     expect(error.errors.map((e) => e.loc)).toEqual([

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentOrganization, CurrentPrincipal } from '../../common/auth/auth.decorators';
-import type { Principal } from '../../common/auth/principal';
+import { Auth, CurrentOrganization } from '../../common/auth/auth.decorators';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
+import { type AuditContext, CurrentAuditContext } from '../audit/audit-context';
 import { DeviceIdParamDto } from '../devices/dto/device.dto';
 import {
   BulkDeviceUpdateDto,
@@ -25,7 +25,6 @@ export class DeviceUpdatesController {
    * Creates an update for each listed device (up to 10 000) in a few statements. Every device's
    * outcome is reported on its own (`device/not_found`, `update/incompatible`,
    * `update/device_busy`, `update/duplicate_device_id` for an id listed again); the others go ahead.
-   * Declared before `/devices/{device_id}/update` so `bulk` is never read as a device id.
    */
   @Post('bulk/update')
   @HttpCode(HttpStatus.OK)
@@ -35,9 +34,9 @@ export class DeviceUpdatesController {
   bulkUpdateDevices(
     @Body() body: BulkDeviceUpdateDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<BulkUpdateResponseDto> {
-    return this.updates.bulkCreate(organizationId, body, principal);
+    return this.updates.bulkCreate(organizationId, body, audit);
   }
 
   /**
@@ -56,9 +55,9 @@ export class DeviceUpdatesController {
     @Param() params: DeviceIdParamDto,
     @Body() body: CreateDeviceUpdateDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<UpdateDetailResponseDto> {
-    return this.updates.create(organizationId, params.device_id, body, principal);
+    return this.updates.create(organizationId, params.device_id, body, audit);
   }
 
   /** The device's newest updates with counts over all of them. */
@@ -96,9 +95,9 @@ export class UpdatesController {
   cancelUpdate(
     @Param() params: UpdateIdParamDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<UpdateDetailResponseDto> {
-    return this.updates.cancel(organizationId, params.update_id, principal);
+    return this.updates.cancel(organizationId, params.update_id, audit);
   }
 
   /**
@@ -113,8 +112,8 @@ export class UpdatesController {
   retryUpdate(
     @Param() params: UpdateIdParamDto,
     @CurrentOrganization() organizationId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAuditContext() audit: AuditContext,
   ): Promise<UpdateDetailResponseDto> {
-    return this.updates.retry(organizationId, params.update_id, principal);
+    return this.updates.retry(organizationId, params.update_id, audit);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
 import { DevicesModule } from '../devices/devices.module';
 import { FirmwareModule } from '../firmware/firmware.module';
 import { DEVICE_COMMAND_SINK } from './device-command-sink';
@@ -23,7 +24,7 @@ import { UpdatesService } from './updates.service';
  * timeline, events, device commands through `DEVICE_COMMAND_SINK`, transition listeners).
  */
 @Module({
-  imports: [DiscoveryModule, DevicesModule, FirmwareModule],
+  imports: [DiscoveryModule, AuditModule, DevicesModule, FirmwareModule],
   controllers: [DeviceUpdatesController, UpdatesController],
   providers: [
     UpdatesRepository,

@@ -246,10 +246,6 @@ export class UpdatesRepository {
       RETURNING ${DEVICE_UPDATE_COLUMNS}`);
   }
 
-  update(organizationId: string, updateId: string, data: Prisma.DeviceUpdateUncheckedUpdateInput, tx: TransactionClient): Promise<DeviceUpdate> {
-    return tx.deviceUpdate.update({ where: { organizationId_updateId: { organizationId, updateId } }, data });
-  }
-
   /** Sets the same fields on many updates in one statement. */
   updateMany(organizationId: string, updateIds: string[], data: Prisma.DeviceUpdateUncheckedUpdateManyInput, tx: TransactionClient): Promise<DeviceUpdate[]> {
     if (updateIds.length === 0) return Promise.resolve([]);

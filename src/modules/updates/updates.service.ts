@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../../common/auth/principal';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { isUniqueViolation } from '../../database/sql-errors';
 import type { DeviceUpdate, Prisma } from '../../generated/prisma/client';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
 import { DEVICE_DIRECTORY, type DeviceDirectory, type DirectoryDevice } from '../devices/directory/device-directory.port';
 import { incompatibility, isSameVersion } from '../firmware/compatibility';
 import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
@@ -53,6 +54,7 @@ export class UpdatesService {
     private readonly repository: UpdatesRepository,
     private readonly changes: UpdateChanges,
     private readonly firmware: FirmwareService,
+    private readonly auditLog: AuditService,
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
   ) {}
 
@@ -72,10 +74,23 @@ export class UpdatesService {
    * @throws NotFoundError for an unknown device or firmware.
    * @throws ConflictError `update/incompatible` (unless forced), `update/device_busy` (unless forced).
    */
-  async create(organizationId: string, deviceId: string, settings: UpdateSettingsDto, principal: Principal): Promise<UpdateDetailResponseDto> {
+  async create(organizationId: string, deviceId: string, settings: UpdateSettingsDto, audit: AuditContext): Promise<UpdateDetailResponseDto> {
     const device = await this.requireDevice(organizationId, deviceId);
     const firmware = await this.firmware.get(organizationId, settings.firmware_id);
-    return this.release(organizationId, device, firmware, settings, { kind: 'update', force: settings.force_update ?? false, createdBy: principal.id });
+    const force = settings.force_update ?? false;
+    return this.release(organizationId, device, firmware, settings, {
+      kind: 'update',
+      force,
+      createdBy: audit.principal.id,
+      onCreated: (row, tx) =>
+        this.auditLog.record(tx, audit, {
+          organizationId,
+          action: 'update.created',
+          resourceType: 'update',
+          resourceId: row.updateId,
+          summary: { device_id: row.deviceId, firmware_id: row.firmwareId, from_version: row.fromVersion, to_version: row.toVersion, priority: row.priority, force_update: force, status: row.status },
+        }),
+    });
   }
 
   /**
@@ -118,7 +133,7 @@ export class UpdatesService {
    * is reported apart (not found, incompatible, busy, listed twice); the others go ahead.
    * @throws NotFoundError for an unknown firmware (nothing can be done for any device).
    */
-  async bulkCreate(organizationId: string, request: BulkDeviceUpdateDto, principal: Principal): Promise<BulkUpdateResponseDto> {
+  async bulkCreate(organizationId: string, request: BulkDeviceUpdateDto, audit: AuditContext): Promise<BulkUpdateResponseDto> {
     const firmware = await this.firmware.get(organizationId, request.firmware_id);
     const force = request.force_update ?? false;
     const results: BulkUpdateResultDto[] = request.device_ids.map((deviceId) => ({ device_id: deviceId, success: false }));
@@ -153,11 +168,20 @@ export class UpdatesService {
         const rows = await this.repository.insertMany(
           ready.map((device) => {
             const installed = !force && isSameVersion(device.firmwareVersion, firmware.version);
-            return this.newRow(organizationId, device, firmware, request, { kind: 'update', force, createdBy: principal.id }, installed, now);
+            return this.newRow(organizationId, device, firmware, request, { kind: 'update', force, createdBy: audit.principal.id }, installed, now);
           }),
           tx,
         );
         await this.changes.inserted(tx, rows, 'operator');
+        if (rows.length > 0) {
+          await this.auditLog.record(tx, audit, {
+            organizationId,
+            action: 'update.bulk_created',
+            resourceType: 'update',
+            resourceId: null,
+            summary: { firmware_id: firmware.firmware_id, to_version: firmware.version, force_update: force, requested: request.device_ids.length, created: rows.length, device_ids: rows.map((row) => row.deviceId) },
+          });
+        }
         return rows;
       }, BULK_TRANSACTION);
       const byDevice = new Map(inserted.map((row) => [row.deviceId, row.updateId]));
@@ -205,14 +229,21 @@ export class UpdatesService {
    * @throws NotFoundError when the organization has no such update.
    * @throws ConflictError `update/invalid_transition` when it already finished.
    */
-  async cancel(organizationId: string, updateId: string, principal: Principal): Promise<UpdateDetailResponseDto> {
+  async cancel(organizationId: string, updateId: string, audit: AuditContext): Promise<UpdateDetailResponseDto> {
     await this.prisma.$transaction(async (tx) => {
       const row = await this.repository.lock(organizationId, updateId, tx);
       if (!row) throw updateNotFound(updateId);
       if (!canCancel(row.status as UpdateStatus)) {
         throw new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${updateId} is ${row.status} and cannot be cancelled`);
       }
-      await this.changes.cancel(tx, organizationId, [row], 'operator', `Cancelled by ${principal.id}`, true);
+      await this.changes.cancel(tx, organizationId, [row], 'operator', `Cancelled by ${audit.principal.id}`, true);
+      await this.auditLog.record(tx, audit, {
+        organizationId,
+        action: 'update.cancelled',
+        resourceType: 'update',
+        resourceId: updateId,
+        summary: { device_id: row.deviceId, previous_status: row.status },
+      });
     });
     return this.get(organizationId, updateId);
   }
@@ -224,7 +255,7 @@ export class UpdatesService {
    * `max_retries`, `update/device_busy` when the device has another unfinished update,
    * `update/campaign_managed` for a campaign's update (its rollout decides when rows go out).
    */
-  async retry(organizationId: string, updateId: string, principal: Principal): Promise<UpdateDetailResponseDto> {
+  async retry(organizationId: string, updateId: string, audit: AuditContext): Promise<UpdateDetailResponseDto> {
     await this.prisma
       .$transaction(async (tx) => {
         const row = await this.repository.lock(organizationId, updateId, tx);
@@ -240,7 +271,14 @@ export class UpdatesService {
         }
         const now = new Date();
         const [released] = await this.repository.updateMany(organizationId, [updateId], { ...retryReset(row, now), retryCount: row.retryCount + 1 }, tx);
-        await this.changes.released(tx, [{ before: row, after: released }], 'operator', () => `Retry ${released.retryCount} of ${released.maxRetries}, requested by ${principal.id}`);
+        await this.changes.released(tx, [{ before: row, after: released }], 'operator', () => `Retry ${released.retryCount} of ${released.maxRetries}, requested by ${audit.principal.id}`);
+        await this.auditLog.record(tx, audit, {
+          organizationId,
+          action: 'update.retried',
+          resourceType: 'update',
+          resourceId: updateId,
+          summary: { device_id: row.deviceId, retry_count: released.retryCount, max_retries: released.maxRetries },
+        });
       })
       .catch((error: unknown) => {
         if (isUniqueViolation(error)) throw busy('the device');

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type Authenticator, CredentialAuthenticator } from '../../../common/auth/authenticator';
 import { isIdentifier, ORGANIZATION_ID_MAX_LENGTH, type Principal, PRINCIPAL_ID_MAX_LENGTH } from '../../../common/auth/principal';
-import { UnauthenticatedError } from '../../../common/errors/domain-error';
+import { BadRequestError, UnauthenticatedError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../../../config';
 
@@ -47,14 +47,28 @@ export class InternalServiceAuthenticator implements Authenticator {
   }
 }
 
-/** The header's value, undefined when absent or empty; one that cannot be stored is refused. */
+/**
+ * The header's value, undefined when absent or empty; one that cannot be stored is refused. Sent
+ * twice it is refused too: Node joins repeated headers with ", ", which would name another
+ * organization (or service) than either copy.
+ */
 function optionalHeader(request: FastifyRequest, name: string, maxLength: number): string | undefined {
+  const sent = occurrences(request, name);
+  if (sent > 1) throw new BadRequestError(ErrorCode.BadRequest, `${name} must be sent once, not ${sent} times`);
   const value = request.headers[name];
   if (value === undefined || value === '') return undefined;
   if (!isIdentifier(value, maxLength)) {
     throw new UnauthenticatedError(ErrorCode.InvalidServiceCredentials, `${name} must be 1 to ${maxLength} printable characters`);
   }
   return value;
+}
+
+/** How often the header was sent; `rawHeaders` keeps each occurrence, with names as sent. */
+function occurrences(request: FastifyRequest, name: string): number {
+  const raw = request.raw.rawHeaders;
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) count += 1;
+  return count;
 }
 
 function digest(value: string): Buffer {

@@ -25,7 +25,7 @@ export class DevTokenRequestDto {
   @IsIn(USER_ROLES)
   role?: UserRole;
 
-  /** Lifetime in seconds. */
+  /** Lifetime in seconds; never more than `JWT_MAX_LIFETIME_SECONDS` (24 h by default). */
   @IsOptional()
   @IsInt()
   @Min(60)

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { DEVICE_LIMITS } from '../../devices/device-input';
 import { DeviceIdParamDto } from '../../devices/dto/device.dto';
 import { DEVICE_REPORT_LIMITS } from '../../updates/domain/device-report';
@@ -80,44 +80,32 @@ export class DeviceCheckInResponseDto {
 }
 
 /**
- * A device's report on one of its updates. The same fields (and limits) as the MQTT status
- * payload (`src/modules/mqtt/device-report.ts`) minus `update_id`, which is in the path here;
- * `null` counts as absent.
+ * A device's report on one of its updates, for the OpenAPI document only: the report is validated
+ * by its zod schema (`deviceReportBody` in `updates/domain/device-report.ts`), shared with the MQTT
+ * status payload, which has `update_id` in addition (it is in the path here). `null` counts as
+ * absent.
  */
 export class DeviceStatusReportDto {
   /** The phase the device is in now. It may skip phases, never go back; repeating the current one updates progress. */
-  @IsIn(DEVICE_REPORTED_STATUSES)
   @ApiProperty({ enum: DEVICE_REPORTED_STATUSES })
   status!: DeviceReportedStatus;
 
   /** Progress within the phase, 0-100. */
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(100)
+  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0, maximum: 100 })
   progress_percentage?: number | null;
 
   /** Why it failed (with `status` `failed`). */
-  @IsOptional()
-  @IsString()
-  @Length(1, DEVICE_REPORT_LIMITS.errorCodeMaxLength)
+  @ApiPropertyOptional({ type: 'string', nullable: true, minLength: 1, maxLength: DEVICE_REPORT_LIMITS.errorCodeMaxLength })
   error_code?: string | null;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(DEVICE_REPORT_LIMITS.errorMessageMaxLength)
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: DEVICE_REPORT_LIMITS.errorMessageMaxLength })
   error_message?: string | null;
 
   /** Bytes of the image downloaded so far. */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
   bytes_downloaded?: number | null;
 
   /** The version the device runs; with `completed` it must be the update's version, or the update fails (`version_mismatch`). */
-  @IsOptional()
-  @IsString()
-  @Length(1, DEVICE_REPORT_LIMITS.firmwareVersionMaxLength)
+  @ApiPropertyOptional({ type: 'string', nullable: true, minLength: 1, maxLength: DEVICE_REPORT_LIMITS.firmwareVersionMaxLength })
   firmware_version?: string | null;
 }

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
-import { copyOfPrincipal, type Principal } from '../../../common/auth/principal';
+import type { Principal } from '../../../common/auth/principal';
+import { type VerifiedCredential, VerifiedCredentialCache } from '../../../common/auth/verified-credential-cache';
 
 /** How long a device token, once verified, is accepted without reading the database again. */
 export const DEVICE_TOKEN_CACHE_TTL_MS = 30_000;
@@ -7,51 +7,40 @@ export const DEVICE_TOKEN_CACHE_TTL_MS = 30_000;
 export const DEVICE_TOKEN_CACHE_MAX = 100_000;
 
 /**
- * A positive cache of verified device tokens, keyed by token hash, so a polling device costs no
- * database read to authenticate (the check-in hot path keeps a single read). Unknown tokens are
- * never cached: a freshly registered device works at once, and a wrong token cannot fill it.
+ * Verified device tokens, keyed by token hash, so a polling device costs no database read to
+ * authenticate (the check-in hot path keeps a single read). See {@link VerifiedCredentialCache}.
  *
- * Rotation and deletion evict the device's entry on this replica at once. Other replicas keep
- * accepting the old token until their entry expires, at most {@link DEVICE_TOKEN_CACHE_TTL_MS}:
- * the price of not reading the database per request (see the README, "Device credentials").
+ * Rotation and deletion evict the device's entry on this replica at once, lookups in flight
+ * included. Other replicas keep accepting the old token until their entry expires, at most
+ * {@link DEVICE_TOKEN_CACHE_TTL_MS}: the price of not reading the database per request (see the
+ * README, "Device credentials").
  */
-export class DeviceTokenCache {
+export class DeviceTokenCache extends VerifiedCredentialCache {
+  /** The cached token hash of each device, to evict by device. */
   private readonly byDevice = new Map<string, string>();
-  private readonly cache: LRUCache<string, Principal>;
 
   constructor(ttlMs = DEVICE_TOKEN_CACHE_TTL_MS, max = DEVICE_TOKEN_CACHE_MAX) {
-    this.cache = new LRUCache<string, Principal>({
-      max,
-      ttl: ttlMs,
-      // Keeps the device → token index in step with whatever leaves the cache (expiry, eviction).
-      dispose: (principal, tokenHash) => {
-        const key = deviceKey(principal.organizationId ?? '', principal.id);
-        if (this.byDevice.get(key) === tokenHash) this.byDevice.delete(key);
-      },
-    });
+    super({ ttlMs, max });
   }
 
-  get(tokenHash: string): Principal | undefined {
-    const principal = this.cache.get(tokenHash);
-    return principal && copyOfPrincipal(principal);
+  /** Forgets the device's token (rotated or deleted), whether it is cached yet or only being looked up. */
+  evictDevice(organizationId: string, deviceId: string): void {
+    this.invalidate(this.byDevice.get(deviceKey(organizationId, deviceId)));
   }
 
-  set(tokenHash: string, principal: Principal): void {
-    const key = deviceKey(principal.organizationId ?? '', principal.id);
+  /** One token per device: a new token of the device replaces the old one. */
+  protected override store(tokenHash: string, credential: VerifiedCredential): void {
+    const key = deviceKey(credential.principal.organizationId ?? '', credential.principal.id);
     const previous = this.byDevice.get(key);
-    if (previous !== undefined && previous !== tokenHash) this.cache.delete(previous);
-    this.cache.set(tokenHash, principal);
+    if (previous !== undefined && previous !== tokenHash) this.drop(previous);
+    super.store(tokenHash, credential);
     this.byDevice.set(key, tokenHash);
   }
 
-  /** Forgets the device's token (rotated or deleted). */
-  evictDevice(organizationId: string, deviceId: string): void {
-    const tokenHash = this.byDevice.get(deviceKey(organizationId, deviceId));
-    if (tokenHash !== undefined) this.cache.delete(tokenHash);
-  }
-
-  get size(): number {
-    return this.cache.size;
+  /** Keeps the device → token index in step with whatever leaves the cache (expiry, eviction). */
+  protected override removed(tokenHash: string, principal: Principal): void {
+    const key = deviceKey(principal.organizationId ?? '', principal.id);
+    if (this.byDevice.get(key) === tokenHash) this.byDevice.delete(key);
   }
 }
 

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import pLimit from 'p-limit';
+import { z } from 'zod';
 import { DependencyUnavailableError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import type { DependencyHealth } from '../../../common/health/health-indicator';
@@ -95,15 +97,10 @@ export class RemoteDeviceDirectory implements DeviceDirectory {
    */
   async findMany(organizationId: string, deviceIds: readonly string[]): Promise<Map<string, DirectoryDevice>> {
     const found = new Map<string, DirectoryDevice>();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < deviceIds.length) {
-        const deviceId = deviceIds[next++];
-        const device = await this.find(organizationId, deviceId);
-        if (device) found.set(deviceId, device);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, deviceIds.length) }, worker));
+    await pLimit(LOOKUP_CONCURRENCY).map(deviceIds, async (deviceId) => {
+      const device = await this.find(organizationId, deviceId);
+      if (device) found.set(deviceId, device);
+    });
     return found;
   }
 
@@ -214,41 +211,51 @@ export class RemoteDeviceDirectory implements DeviceDirectory {
   }
 }
 
+/** A text field as device services send it: a string, a number, or nothing. */
+const textField = z.union([z.string(), z.number()]).nullish();
+
+const deviceRecord = z.object({
+  device_id: z.union([z.string(), z.number()]).transform(String),
+  device_type: textField,
+  model: textField,
+  device_model: textField,
+  manufacturer: textField,
+  hardware_version: textField,
+  firmware_version: textField,
+  current_version: textField,
+});
+
 /**
- * The device of an answer: the object itself or wrapped as `{device: {...}}` or `{data: {...}}`,
- * with either spelling of the version and model fields. An answer about another device, or with
- * fields of the wrong type, is unusable rather than half-read.
+ * A device service's answer: the device object itself, or wrapped as `{device: {...}}` or
+ * `{data: {...}}`, with either spelling of the version and model fields. One with fields of the
+ * wrong type is unusable rather than half-read.
  */
+const deviceAnswer = z.union([
+  deviceRecord,
+  z.object({ device: deviceRecord }).transform((answer) => answer.device),
+  z.object({ data: deviceRecord }).transform((answer) => answer.data),
+]);
+
+/** The device of an answer; an answer about another device is unusable too. */
 function toDirectoryDevice(body: unknown, askedId: string, url: string): DirectoryDevice {
-  let record = body;
-  if (isObject(record) && !('device_id' in record)) {
-    if (isObject(record.device)) record = record.device;
-    else if (isObject(record.data)) record = record.data;
-  }
-  if (!isObject(record)) throw unusable(url, 'the body is not a device object');
-
-  const deviceId = record.device_id;
-  if (typeof deviceId !== 'string' && typeof deviceId !== 'number') throw unusable(url, 'it has no device_id');
-  if (String(deviceId) !== askedId) throw unusable(url, `it describes device ${JSON.stringify(String(deviceId))}`);
-
-  const field = (...names: string[]): string | null => {
-    for (const name of names) {
-      const value = record[name];
-      if (value === undefined || value === null) continue;
-      if (typeof value === 'number') return String(value);
-      if (typeof value !== 'string') throw unusable(url, `${name} is not a string`);
-      return value === '' ? null : value;
-    }
-    return null;
-  };
+  const parsed = deviceAnswer.safeParse(body);
+  if (!parsed.success) throw unusable(url, `it is not a device record: ${z.prettifyError(parsed.error)}`);
+  const record = parsed.data;
+  if (record.device_id !== askedId) throw unusable(url, `it describes device ${JSON.stringify(record.device_id)}`);
   return {
     deviceId: askedId,
-    deviceType: field('device_type'),
-    deviceModel: field('model', 'device_model'),
-    manufacturer: field('manufacturer'),
-    hardwareVersion: field('hardware_version'),
-    firmwareVersion: field('firmware_version', 'current_version'),
+    deviceType: firstGiven(record.device_type),
+    deviceModel: firstGiven(record.model, record.device_model),
+    manufacturer: firstGiven(record.manufacturer),
+    hardwareVersion: firstGiven(record.hardware_version),
+    firmwareVersion: firstGiven(record.firmware_version, record.current_version),
   };
+}
+
+/** The first spelling the service sent, as text; an empty string means "unknown". */
+function firstGiven(...values: (string | number | null | undefined)[]): string | null {
+  const value = values.find((candidate) => candidate !== undefined && candidate !== null);
+  return value === undefined || value === null || value === '' ? null : String(value);
 }
 
 function unusable(url: string, why: string): LookupFailure {
@@ -266,10 +273,6 @@ async function readCapped(response: Response, limit: number): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(error: unknown): string {

@@ -3,7 +3,9 @@ import type { FieldError } from '../../../common/errors/domain-error';
 import { PayloadTooLargeError, ValidationError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../../../config';
-import { PrismaService } from '../../../database/prisma.service';
+import { PrismaService, type TransactionClient } from '../../../database/prisma.service';
+import type { AuditContext } from '../../audit/audit-context';
+import { AuditService } from '../../audit/audit.service';
 import { type DeviceRecord, describeErrors, isDeviceId, readDeviceRecord } from '../device-input';
 import { DevicesRepository, type UpsertCounts } from '../devices.repository';
 import type { DeviceImportFailureDto, DeviceImportResponseDto } from '../dto/device.dto';
@@ -35,20 +37,25 @@ export class DeviceImportService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly repository: DevicesRepository,
+    private readonly auditLog: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
    * Imports a JSON array of devices or an NDJSON stream of them. Imported devices get no token.
+   * An import that writes anything is audited once (`device.imported`, with its counts), in its transaction.
    * Batches are written while the next ones are read (the database and the parsing work at the
    * same time), in one transaction opened with the first full batch, so an import is committed
    * whole or, on any failure, not at all. Small imports are read before the transaction opens.
    * @throws ValidationError when the body is neither an array nor NDJSON.
    * @throws PayloadTooLargeError for more than {@link MAX_IMPORT_ROWS} rows or an NDJSON body over `DEVICE_IMPORT_MAX_BYTES`.
    */
-  async import(organizationId: string, body: DeviceImportBody, options: DeviceImportOptions = {}): Promise<DeviceImportResponseDto> {
+  async import(organizationId: string, body: DeviceImportBody, audit: AuditContext, options: DeviceImportOptions = {}): Promise<DeviceImportResponseDto> {
     const rows = new ImportRows();
-    const transaction = new ImportTransaction(this.prisma, this.repository, organizationId);
+    // Runs after the last batch, when every row has been read, so the failed count is final.
+    const recordImport = (tx: TransactionClient, counts: UpsertCounts) =>
+      this.auditLog.record(tx, audit, { organizationId, action: 'device.imported', resourceType: 'device', resourceId: null, summary: { ...counts, failed: rows.failed.length } });
+    const transaction = new ImportTransaction(this.prisma, this.repository, organizationId, recordImport);
     try {
       if (Array.isArray(body)) {
         if (body.length > MAX_IMPORT_ROWS) throw tooManyRows();
@@ -101,6 +108,7 @@ class ImportTransaction {
     private readonly prisma: PrismaService,
     private readonly repository: DevicesRepository,
     private readonly organizationId: string,
+    private readonly onWritten: (tx: TransactionClient, counts: UpsertCounts) => Promise<void>,
   ) {}
 
   /** Queues a batch; throws the database's error if an earlier batch failed. */
@@ -129,6 +137,7 @@ class ImportTransaction {
           total.created += counts.created;
           total.updated += counts.updated;
         }
+        await this.onWritten(tx, total);
         return total;
       },
       { timeout: IMPORT_TRANSACTION_TIMEOUT_MS },

@@ -29,7 +29,10 @@ export class TargetFieldsDto {
    * `manufacturer`, `hardware_version` (equal strings), `firmware_version` (a semver range such
    * as `<2.0.0`, `>=1.2.0 <1.5.0`, `1.x`, `~1.4`; devices whose version is not semver never
    * match), `tags` (array: the device has all of them), `group` (string), `attributes.<name>`
-   * (equal string, number or boolean). Other keys are refused.
+   * (equal string, number or boolean). Other keys are refused. Bounded so a filter cannot occupy
+   * the database: at most 32 keys and 16 384 characters as JSON, a range of at most 256 characters
+   * and 32 alternatives (`||`), at most 50 tags, and no value longer than the device field it is
+   * compared with (422 `target/invalid_filter` naming the limit).
    */
   @ApiPropertyOptional({
     type: 'object',

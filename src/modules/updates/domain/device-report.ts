@@ -1,15 +1,7 @@
+import { z } from 'zod';
+import { storableTextProblem } from '../../../common/text/storable-text';
 import { isSameVersion } from '../../firmware/compatibility';
-import { type Activation, canRetry, type DeviceReportedStatus, isTerminal, judgeDeviceReport, retryDelayMs, type UpdateStatus } from './update-state';
-
-/** A device's report on one of its updates (HTTP body or MQTT payload). */
-export interface DeviceReport {
-  status: DeviceReportedStatus;
-  progress_percentage?: number;
-  error_code?: string;
-  error_message?: string;
-  bytes_downloaded?: number;
-  firmware_version?: string;
-}
+import { type Activation, canRetry, DEVICE_REPORTED_STATUSES, isTerminal, judgeDeviceReport, retryDelayMs, type UpdateStatus } from './update-state';
 
 /** Limits of a report's text fields, the same over HTTP and MQTT (and the columns they go to). */
 export const DEVICE_REPORT_LIMITS = {
@@ -17,6 +9,48 @@ export const DEVICE_REPORT_LIMITS = {
   errorMessageMaxLength: 2000,
   firmwareVersionMaxLength: 100,
 } as const;
+
+/**
+ * Text the database can store (see `storableTextProblem`); a problem keeps its own `type`
+ * (`string_nul`, `string_unicode`) in the issue's `params`, as the request pipe reports it.
+ */
+const storableText = z.string().superRefine((value, context) => {
+  const problem = storableTextProblem(value);
+  if (problem !== null) context.addIssue({ code: 'custom', message: problem.msg, params: { type: problem.type } });
+});
+
+/**
+ * The fields of a device's report on one of its updates: the one definition of what a report
+ * may hold, for the HTTP status report and the MQTT status payload alike.
+ */
+export const DEVICE_REPORT_FIELDS = {
+  status: z.enum(DEVICE_REPORTED_STATUSES),
+  progress_percentage: z.number().min(0).max(100).nullish(),
+  error_code: storableText.min(1).max(DEVICE_REPORT_LIMITS.errorCodeMaxLength).nullish(),
+  error_message: storableText.max(DEVICE_REPORT_LIMITS.errorMessageMaxLength).nullish(),
+  // A zod integer is a safe integer: a larger count would lose precision in JSON.
+  bytes_downloaded: z.number().int().min(0).nullish(),
+  firmware_version: storableText.min(1).max(DEVICE_REPORT_LIMITS.firmwareVersionMaxLength).nullish(),
+};
+
+/** A report schema of `shape` (the report fields, plus any of the transport's own): unknown keys dropped, `null` read as absent. */
+export function deviceReportSchema<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.object(shape).transform(withoutNulls);
+}
+
+/** The report of an HTTP status report body (the update is in its path). */
+export const deviceReportBody = deviceReportSchema(DEVICE_REPORT_FIELDS);
+
+/** A device's report on one of its updates (HTTP body or MQTT payload). */
+export type DeviceReport = z.output<typeof deviceReportBody>;
+
+type NullAsAbsent<T> = { [Key in keyof T]: Exclude<T[Key], null> };
+
+/** Drops the `null` fields of a freshly parsed object (so cheaper than copying it, on the hot path). */
+function withoutNulls<T extends Record<string, unknown>>(parsed: T): NullAsAbsent<T> {
+  for (const key of Object.keys(parsed)) if (parsed[key] === null) delete parsed[key];
+  return parsed as NullAsAbsent<T>;
+}
 
 /** Progress-only reports are written at most this often per update. */
 export const PROGRESS_WRITE_INTERVAL_MS = 1000;

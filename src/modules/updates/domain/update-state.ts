@@ -33,11 +33,24 @@ export const DEVICE_REPORTED_STATUSES = [
 ] as const satisfies readonly UpdateStatus[];
 export type DeviceReportedStatus = (typeof DEVICE_REPORTED_STATUSES)[number];
 
+/*
+ * The lists below are the only spelling of these groups. SQL takes them as parameters; the partial
+ * indexes of `device_updates` in prisma/schema.prisma cannot import them, so
+ * update-status-indexes.spec.ts fails when their predicates and these lists drift apart.
+ */
+
 export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'rolled_back'] as const satisfies readonly UpdateStatus[];
-/** Not terminal: the device may still act on it. Matches the partial unique index of `device_updates`. */
+/** Not terminal: the device may still act on it, and the firmware is in use. */
 export const ACTIVE_STATUSES = UPDATE_STATUSES.filter((status) => !isTerminal(status));
-/** Released to the device and not finished: what a check-in hands out and what can time out. */
+/**
+ * Released to the device and not finished: what a check-in hands out and what can time out. At
+ * most one per device (the partial unique index `device_updates_one_active_per_device`).
+ */
 export const RELEASED_STATUSES = ACTIVE_STATUSES.filter((status) => status !== 'created');
+/** Not picked up by the device yet: waiting for release (`created`) or for the device (`scheduled`). */
+export const PENDING_STATUSES = ['created', 'scheduled'] as const satisfies readonly UpdateStatus[];
+/** The device is working on it: released, picked up, not finished. */
+export const IN_PROGRESS_STATUSES = RELEASED_STATUSES.filter((status) => !(PENDING_STATUSES as readonly string[]).includes(status));
 
 /** Position along the happy path; a device report may move forward (skipping states) but not back. */
 const RANK: Record<UpdateStatus, number> = {
@@ -57,10 +70,6 @@ const RANK: Record<UpdateStatus, number> = {
 
 export function isTerminal(status: UpdateStatus): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
-
-export function isUpdateStatus(value: unknown): value is UpdateStatus {
-  return typeof value === 'string' && (UPDATE_STATUSES as readonly string[]).includes(value);
 }
 
 export type ReportVerdict =
