@@ -82,6 +82,13 @@ describe('last-seen buffer against PostgreSQL', () => {
     expect((await rows(['d1']))[0]).toMatchObject({ last_seen_at: at(20), firmware_version: '1.0.0' });
   });
 
+  it('keeps a newer stored version when another replica flushes an older sighting later', async () => {
+    await seen(['d12'], at(30), '2.0.0');
+    buffer.record(ORG, 'd12', { seenAt: at(29), firmwareVersion: '1.0.0' });
+    await buffer.flush();
+    expect((await rows(['d12']))[0]).toMatchObject({ last_seen_at: at(30), firmware_version: '2.0.0' });
+  });
+
   it('moves a stored time forward only past the resolution (60 s by default), unless the version changed', async () => {
     await seen(['d10'], at(10), '0.1.0');
     await seen(['d11'], at(11), '0.1.0');

@@ -263,7 +263,10 @@ export class DevicesRepository {
         WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id
           AND (d.last_seen_at IS NULL
                OR v.seen_at >= d.last_seen_at + make_interval(secs => ${resolutionSeconds})
-               OR (v.firmware_version IS NOT NULL AND v.firmware_version IS DISTINCT FROM d.firmware_version))`;
+               OR (v.firmware_version IS NOT NULL AND v.firmware_version IS DISTINCT FROM d.firmware_version
+                   -- Replicas flush their buffers in no set order: a version seen before the stored
+                   -- time is older news than the version stored, not a change.
+                   AND v.seen_at >= d.last_seen_at))`;
     await inSequentialChunks(sorted, async (chunk) => [await writeChunk(chunk)], LAST_SEEN_ROWS_PER_STATEMENT);
   }
 
