@@ -51,12 +51,25 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 const ERROR_BODY = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } };
 
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } };
+const RATE_LIMITED = {
+  description: 'Over the rate limit of this credential (or address): `request/rate_limited`, with `RateLimit-*` headers',
+  headers: RETRY_AFTER,
+  content: ERROR_BODY,
+};
+const UNAVAILABLE = {
+  description: 'The database is down, stalled or saturated (`database/unavailable`), or the service is shutting down',
+  headers: RETRY_AFTER,
+  content: ERROR_BODY,
+};
+
 /**
  * Every operation that takes input can answer 422 (invalid fields), and every one with a body
- * can answer 400 (malformed body) and 413; documenting that once here keeps controllers thin.
+ * can answer 400 (malformed body) and 413; every API operation can answer 429 (rate limits) and
+ * 503; documenting that once here keeps controllers thin.
  */
 function withInputErrorResponses(document: OpenAPIObject): OpenAPIObject {
-  for (const pathItem of Object.values(document.paths)) {
+  for (const [path, pathItem] of Object.entries(document.paths)) {
     for (const operation of [pathItem.get, pathItem.post, pathItem.put, pathItem.patch, pathItem.delete]) {
       if (!operation) continue;
       const takesInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
@@ -65,6 +78,9 @@ function withInputErrorResponses(document: OpenAPIObject): OpenAPIObject {
         operation.responses['400'] ??= { description: 'Malformed body', content: ERROR_BODY };
         operation.responses['413'] ??= { description: 'Body too large', content: ERROR_BODY };
       }
+      // Health probes and metrics scrapes are exempt from rate limits.
+      if (path.startsWith('/api/')) operation.responses['429'] ??= RATE_LIMITED;
+      operation.responses['503'] ??= UNAVAILABLE;
     }
   }
   return document;
