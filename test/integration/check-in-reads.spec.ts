@@ -30,13 +30,21 @@ describe('check-in reads against PostgreSQL', () => {
   afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
 
-  /** Records each read the loader sends: its size, and how many were out at once at most. */
+  /**
+   * Records each read the loader sends: its size, and how many were out at once at most.
+   * `sent` settles when the first read goes out.
+   */
   function watchReads() {
+    let firstSent = (): void => undefined;
+    const sent = new Promise<void>((resolve) => {
+      firstSent = resolve;
+    });
     const updates = t.app.get(UpdatesService);
     const read = updates.releasedForCheckIn.bind(updates);
-    const watched = { sizes: [] as number[], out: 0, mostOut: 0 };
+    const watched = { sizes: [] as number[], out: 0, mostOut: 0, sent };
     jest.spyOn(updates, 'releasedForCheckIn').mockImplementation(async (devices) => {
       watched.sizes.push(devices.length);
+      firstSent();
       watched.mostOut = Math.max(watched.mostOut, ++watched.out);
       try {
         return await read(devices);
@@ -59,8 +67,8 @@ describe('check-in reads against PostgreSQL', () => {
   it('gathers check-ins that arrive while a read is out into the next one, one read at a time', async () => {
     const watched = watchReads();
     const first = Promise.all(idle.map(answer));
-    // Let the first read go out, then send more while it is in flight.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Once the first read is out (soon after the last test's: reads keep a spacing), send more.
+    await watched.sent;
     expect(watched.sizes).toEqual([idle.length]);
     const later = [...updateOf.keys()];
     const second = Promise.all(later.map(answer));

@@ -147,6 +147,8 @@ function strongEtag(json: string, row: CheckInUpdateRow | null): string {
 
 /** `If-None-Match`: `*` or a list of tags; weak comparison, as RFC 9110 asks for this header. */
 function etagMatches(header: string, etag: string): boolean {
+  // What devices send: the one tag they were given, as given.
+  if (header === etag) return true;
   if (header.trim() === '*') return true;
   const opaque = etag.replace(/^W\//, '');
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
