@@ -54,7 +54,7 @@ describe('loadConfig', () => {
       expect(config.database).toEqual({
         url: undefined,
         poolSize: 10,
-        devicePoolSize: 5,
+        devicePoolSize: 10,
         statementTimeoutMs: 30_000,
         deviceStatementTimeoutMs: 5_000,
         connectTimeoutMs: 5_000,

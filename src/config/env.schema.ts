@@ -56,7 +56,7 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
     .optional(),
   DATABASE_POOL_SIZE: integer(1, 200).default(10),
-  DATABASE_DEVICE_POOL_SIZE: integer(1, 200).default(5),
+  DATABASE_DEVICE_POOL_SIZE: integer(1, 200).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 3_600_000).default(30_000),
   DATABASE_DEVICE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
   DATABASE_CONNECT_TIMEOUT_MS: integer(100, 60_000).default(5_000),
