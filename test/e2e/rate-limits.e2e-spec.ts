@@ -12,7 +12,10 @@ import { createTestDatabase, type TestDatabase } from '../utils/test-database';
 import { apiKeyHeader, apiKeyRequest, bearer, hs256Token } from '../utils/tokens';
 import { waitUntil } from '../utils/wait-for';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+/** Like NATS_URL and MQTT_URL: set (as `.ci/run` does) for the Redis store's tests, skipped visibly otherwise. */
+const REDIS_URL = process.env.REDIS_URL;
+const describeRedis = REDIS_URL ? describe : describe.skip;
+if (!REDIS_URL) process.stdout.write('rate-limits.e2e-spec: REDIS_URL is not set, so the Redis store tests are skipped\n');
 const WINDOW_SECONDS = 60;
 /**
  * Small budgets in a window far longer than any test, so no budget refills in the middle of one:
@@ -149,13 +152,13 @@ describe('rate limits', () => {
     });
   });
 
-  describe('in Redis (REDIS_URL)', () => {
+  describeRedis('in Redis (REDIS_URL)', () => {
     let database: TestDatabase;
     let redis: Redis;
     const prefix = `ota_test:rate_limit:${randomUUID()}:`;
     beforeAll(async () => {
       database = await createTestDatabase();
-      redis = new Redis(REDIS_URL);
+      redis = new Redis(REDIS_URL as string); // set: describeRedis runs only then
     });
     afterAll(async () => {
       const keys = await redis.keys(`${prefix}*`);
