@@ -32,6 +32,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type * as SupportModule from '../bench/support.mts';
 import type { Workspace } from '../bench/support.mts';
@@ -69,7 +70,6 @@ const { LoadBalancer } = (await import(new URL('./load-balancer.mts', import.met
 const { CommandObserver } = (await import(new URL('./command-observer.mts', import.meta.url).href)) as typeof CommandObserverModule;
 const { storedMessageIds } = (await import(new URL('./event-stream.mts', import.meta.url).href)) as typeof EventStreamModule;
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 // -------------------------------------------------------------------------------------------------

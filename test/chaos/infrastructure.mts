@@ -10,13 +10,12 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 const NATS_SERVER = process.env.CHAOS_NATS_SERVER ?? '/usr/sbin/nats-server';
 const MOSQUITTO = process.env.CHAOS_MOSQUITTO ?? 'mosquitto';
 const START_TIMEOUT_MS = 30_000;
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Resolves once something accepts TCP connections on the port; throws after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs: number, exited: () => boolean = () => false): Promise<void> {

@@ -58,7 +58,11 @@ describe('credential freshness on the replica that revokes or rotates', () => {
     expect(code(await useKey())).toEqual({ status: 401, code: 'auth/invalid_api_key' });
   });
 
-  it('a rotated device token stops working at once, even when its first use was in flight', async () => {
+  /**
+   * A device's first request, held at its token lookup while `change` (rotating the token,
+   * deleting the device) lands; answers the held request and the next one with the same token.
+   */
+  async function raceDeviceToken(change: (operator: Record<string, string>, deviceId: string) => Promise<LightMyRequestResponse>) {
     const operator = bearer(await hs256Token({ sub: 'op-a', organization_id: 'org-a', role: 'operator' }));
     const device = await createDevice(t, operator);
     const useToken = () => t.request({ method: 'GET', url: `${DEVICE_API_URL}/${device.device_id}`, headers: deviceAuth(device.device_token) });
@@ -66,26 +70,20 @@ describe('credential freshness on the replica that revokes or rotates', () => {
     const held = holdNextLookup(t.app.get(DevicesRepository), 'findByTokenHash');
     const inFlight = useToken();
     await held.read;
-    expect((await t.request({ method: 'POST', url: deviceUrl(device.device_id, '/token'), headers: operator })).statusCode).toBe(200);
+    expect((await change(operator, device.device_id)).statusCode).toBe(200);
     held.release();
+    return { inFlight: await inFlight, next: await useToken() };
+  }
 
-    expect(code(await inFlight)).toEqual({ status: 200 });
-    expect(code(await useToken())).toEqual({ status: 401, code: 'auth/invalid_device_token' });
+  it('a rotated device token stops working at once, even when its first use was in flight', async () => {
+    const { inFlight, next } = await raceDeviceToken((operator, deviceId) => t.request({ method: 'POST', url: deviceUrl(deviceId, '/token'), headers: operator }));
+    expect(code(inFlight)).toEqual({ status: 200 });
+    expect(code(next)).toEqual({ status: 401, code: 'auth/invalid_device_token' });
   });
 
   it('a deleted device\'s token stops working at once, even when its first use was in flight', async () => {
-    const operator = bearer(await hs256Token({ sub: 'op-a', organization_id: 'org-a', role: 'operator' }));
-    const device = await createDevice(t, operator);
-    const useToken = () => t.request({ method: 'GET', url: `${DEVICE_API_URL}/${device.device_id}`, headers: deviceAuth(device.device_token) });
-
-    const held = holdNextLookup(t.app.get(DevicesRepository), 'findByTokenHash');
-    const inFlight = useToken();
-    await held.read;
-    expect((await t.request({ method: 'DELETE', url: deviceUrl(device.device_id), headers: operator })).statusCode).toBe(200);
-    held.release();
-
     // The request in flight reaches a device that no longer exists; what matters is the next one.
-    await inFlight;
-    expect(code(await useToken())).toEqual({ status: 401, code: 'auth/invalid_device_token' });
+    const { next } = await raceDeviceToken((operator, deviceId) => t.request({ method: 'DELETE', url: deviceUrl(deviceId), headers: operator }));
+    expect(code(next)).toEqual({ status: 401, code: 'auth/invalid_device_token' });
   });
 });

@@ -26,33 +26,29 @@ export const ANONYMOUS_ROUTES: ReadonlySet<string> = new Set([
 const API_ROUTES_PREFIX = `/${API_PREFIX}/`;
 const DEVICE_API_PREFIX = `/${API_PREFIX}/device-api/`;
 
-/** The key of exempt requests, which the allow list lets through. */
-export const EXEMPT_KEY = 'exempt';
-
-/** Which budget a request draws on, from its route and headers (before authentication). */
-export function rateLimitBucket(request: FastifyRequest): RateLimitBucket {
-  return bucketOf(request, presentedCredential(request));
-}
+/** A budget requests can be refused by: every bucket but `exempt`. */
+export type LimitedBucket = Exclude<RateLimitBucket, 'exempt'>;
 
 /**
- * The budget key: the bucket, then a hash of the presented credential (never the credential
- * itself, which would sit in Redis) or the client IP for anonymous requests. A device's budget
- * is per credential and device, so a gateway key gets one per device it acts for. Computed
- * before authentication, so a made-up credential gets a budget of its own too: requests that
- * fail authentication are limited per IP as well (see `rate-limits.ts`).
+ * The budget a request draws on (undefined when exempt) and its key there: the bucket, then a
+ * hash of the presented credential (never the credential itself, which would sit in Redis) or
+ * the client IP for anonymous requests. A device's budget is per credential and device, so a
+ * gateway key gets one per device it acts for. Computed before authentication, so a made-up
+ * credential gets a budget of its own too: requests that fail authentication are limited per IP
+ * as well (see `rate-limits.ts`).
  */
-export function rateLimitKey(request: FastifyRequest): string {
+export function rateLimitBudget(request: FastifyRequest): { bucket: LimitedBucket; key: string } | undefined {
   const credential = presentedCredential(request);
   const bucket = bucketOf(request, credential);
   switch (bucket) {
     case 'exempt':
-      return EXEMPT_KEY;
+      return undefined;
     case 'anonymous':
-      return `anonymous:${request.ip}`;
+      return { bucket, key: `anonymous:${request.ip}` };
     case 'device':
-      return `device:${hashOf(credential)}:${(request.params as { device_id?: string }).device_id ?? ''}`;
+      return { bucket, key: `device:${hashOf(credential)}:${(request.params as { device_id?: string }).device_id ?? ''}` };
     default:
-      return `${bucket}:${hashOf(credential)}`;
+      return { bucket, key: `${bucket}:${hashOf(credential)}` };
   }
 }
 
@@ -65,11 +61,6 @@ function bucketOf(request: FastifyRequest, credential: string | undefined): Rate
   if (credential === undefined || ANONYMOUS_ROUTES.has(route) || !route.startsWith(API_ROUTES_PREFIX)) return 'anonymous';
   if (route.startsWith(DEVICE_API_PREFIX)) return 'device';
   return request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
-}
-
-/** The bucket of a key made by {@link rateLimitKey}. */
-export function bucketOfKey(key: string): RateLimitBucket {
-  return key.slice(0, key.indexOf(':')) as RateLimitBucket;
 }
 
 /** Whether the request carries any credential header the authenticators read. */

@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../../config';
 import { RateLimitedError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-codes';
-import { bucketOfKey, EXEMPT_KEY, hasCredential, type RateLimitBucket, rateLimitKey } from './rate-limit-key';
+import { hasCredential, type LimitedBucket, rateLimitBudget } from './rate-limit-key';
 
 /** A key's count in its window, and the milliseconds left in the window. */
 interface Spent {
@@ -36,7 +36,7 @@ const REDIS_COMMAND_TIMEOUT_MS = 250;
 
 const logger = new Logger('RateLimits');
 
-const BUDGET_NAMES: Record<Exclude<RateLimitBucket, 'exempt'>, string> = {
+const BUDGET_NAMES: Record<LimitedBucket, string> = {
   read: 'reads per credential',
   write: 'writes per credential',
   device: 'device API requests per device',
@@ -60,7 +60,7 @@ export function registerRateLimits(fastify: FastifyInstance, config: Pick<AppCon
   if (!enabled) return;
   const windowSeconds = windowMs / 1000;
   const budget = (perSecondLimit: number) => Math.max(1, Math.round(perSecondLimit * windowSeconds));
-  const budgets: Record<Exclude<RateLimitBucket, 'exempt'>, number> = {
+  const budgets: Record<LimitedBucket, number> = {
     read: budget(perSecond.read),
     write: budget(perSecond.write),
     device: budget(perSecond.device),
@@ -97,9 +97,9 @@ export function registerRateLimits(fastify: FastifyInstance, config: Pick<AppCon
   // A callback hook over the plugin's stores rather than the plugin's own hook: that one awaits
   // five promises per request, measurably dear on the device check-in (see the README's benchmark).
   fastify.addHook('onRequest', (request, reply, done) => {
-    const key = rateLimitKey(request);
-    if (key === EXEMPT_KEY) return done();
-    const bucket = bucketOfKey(key) as keyof typeof budgets;
+    const drawnOn = rateLimitBudget(request);
+    if (drawnOn === undefined) return done();
+    const { bucket, key } = drawnOn;
     const max = budgets[bucket];
     budgetStore.incr(
       key,
