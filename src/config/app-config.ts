@@ -123,6 +123,8 @@ export interface AppConfig {
     /** What a check-in tells a device to wait before the next one, spread by the jitter. */
     readonly pollIntervalSeconds: number;
     readonly pollJitterPercent: number;
+    /** Devices whose last check-in answer a replica remembers (see `CheckInAnswers`); 0 turns it off. */
+    readonly checkInAnswerCacheSize: number;
   };
   /** The MQTT bridge; off (HTTP polling only) when `url` is unset. */
   readonly mqtt: {
@@ -283,6 +285,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retryBaseDelayMs: env.UPDATE_RETRY_BASE_DELAY_MS,
       pollIntervalSeconds: env.DEVICE_POLL_INTERVAL_SECONDS,
       pollJitterPercent: env.DEVICE_POLL_JITTER_PERCENT,
+      checkInAnswerCacheSize: env.CHECK_IN_ANSWER_CACHE_SIZE,
     },
     mqtt: { url: env.MQTT_URL, username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD, shareGroup: env.MQTT_SHARE_GROUP },
     redis: { url: env.REDIS_URL },

@@ -129,6 +129,7 @@ export const envSchema = z.object({
   UPDATE_RETRY_BASE_DELAY_MS: integer(0, 24 * 3600_000).default(60_000),
   DEVICE_POLL_INTERVAL_SECONDS: integer(5, 86_400).default(300),
   DEVICE_POLL_JITTER_PERCENT: integer(0, 50).default(20),
+  CHECK_IN_ANSWER_CACHE_SIZE: integer(0, 10_000_000).default(100_000),
   MQTT_URL: z.string().regex(/^(mqtts?|wss?):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
   MQTT_USERNAME: optionalText,
   MQTT_PASSWORD: optionalText,

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { type Prisma, PrismaClient } from '../generated/prisma/client';
 import { DATABASE_RUNTIME, type DatabaseRuntime } from './database-runtime';
 import { createPool, type PoolName, type PoolUsage, RoutingPool, withLongStatements } from './database-pools';
+import { preparedStatementName } from './prepared-statements';
 
 /**
  * Target resolution of a million devices, or the cancellation of a million unreleased rows, takes
@@ -30,7 +31,10 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
       },
       (error) => logger.warn(`An idle database connection failed and was dropped: ${error.message}`),
     );
-    super({ adapter: new PrismaPg(pools, { disposeExternalPool: true }) });
+    // The adapter passes the name on as pg's `name`, and pg sends an unnamed statement for
+    // `undefined`; the adapter's type only says string.
+    const statementNameGenerator = (query: { sql: string }) => preparedStatementName(query) as string;
+    super({ adapter: new PrismaPg(pools, { disposeExternalPool: true, statementNameGenerator }) });
     this.pools = pools;
   }
 

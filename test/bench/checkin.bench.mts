@@ -15,13 +15,15 @@
  * when set, else an embedded PostgreSQL (see support.mts).
  *
  * Check-ins: autocannon, 64 connections, each request for the next device of the shuffled sample.
- * A first pass collects every device's ETag. Then two measurements: first check-ins (no
- * `If-None-Match`: 200 with the full answer) and revalidations (each device sends the ETag of its
- * last answer: 304). For each, a bare Fastify "hello world" in a child process gets the same
+ * A first pass collects every device's ETag. Then three measurements: check-ins without
+ * `If-None-Match` (200 with the full answer, which the service remembers from the first pass),
+ * revalidations (each device sends the ETag of its last answer: 304), and check-ins without
+ * `If-None-Match` on a second instance that remembers nothing (CHECK_IN_ANSWER_CACHE_SIZE=0), so
+ * each one reads, as on a replica that has not answered the device before. For each, a bare Fastify "hello world" in a child process gets the same
  * requests with the same settings; after a warm-up of each, BENCH_ROUNDS (3) rounds of
  * BENCH_DURATION_SECONDS (5 s) alternate between the service and the baseline, so each round's
  * ratio compares neighbouring windows. Prints every round, then the medians: request rates, their
- * ratio (targets >= 0.30 without If-None-Match, >= 0.45 with it) and p50/p99 latency (target
+ * ratio (targets >= 0.30 without If-None-Match, both ways, >= 0.45 with it) and p50/p99 latency (target
  * p99 <= 30 ms).
  *
  * Status reports: devices with a pending update report downloading, verifying, installing,
@@ -189,15 +191,13 @@ interface Measurement {
 
 await runBenchmark('ota-bench-checkin-', async (workspace) => {
   const databaseUrl = await freshDatabase(workspace, 'ota_bench_checkin');
-  const service = await startService(workspace, {
-    databaseUrl,
-    env: {
-      STORAGE_DRIVER: 'filesystem',
-      STORAGE_DIR: join(workspace.folder, 'storage'),
-      DOWNLOAD_URL_SECRET: randomBytes(32).toString('hex'),
-      DEVICE_IMPORT_MAX_BYTES: String(512 * 1024 * 1024),
-    },
-  });
+  const serviceEnv = {
+    STORAGE_DRIVER: 'filesystem',
+    STORAGE_DIR: join(workspace.folder, 'storage'),
+    DOWNLOAD_URL_SECRET: randomBytes(32).toString('hex'),
+    DEVICE_IMPORT_MAX_BYTES: String(512 * 1024 * 1024),
+  };
+  const service = await startService(workspace, { databaseUrl, env: serviceEnv });
   const operator = { authorization: `Bearer ${await userToken(ORG)}` };
 
   // --- fleet, firmware, pending updates, gateway key ----------------------------------------------
@@ -322,8 +322,9 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
   // --- check-ins ------------------------------------------------------------------------------------
   const settings = (origin: string) => ({ url: origin, connections: CONNECTIONS, headers: { 'content-type': 'application/json' } });
   // Each server goes through the sample in order across its warm-ups and rounds.
-  const cursors = new Map([service.origin, fastifyOrigin].map((origin) => [origin, { next: 0 }]));
+  const cursors = new Map<string, { next: number }>();
   const measureOne = async (origin: string, label: string, mix: Mix, seconds: number, conditional: boolean) => {
+    if (!cursors.has(origin)) cursors.set(origin, { next: 0 });
     const requests = checkInRequests(order, conditional ? etags : undefined, mix, credentials, cursors.get(origin));
     const result = await run({ ...settings(origin), duration: seconds, requests });
     const failure = failures(result);
@@ -331,17 +332,17 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
     return result;
   };
   /** Warm-up of each, then rounds alternating between the service and the baseline. */
-  const measure = async (label: string, conditional: boolean, target: number): Promise<Measurement> => {
-    await measureOne(service.origin, `${label}: service warm-up`, emptyMix(), WARMUP_SECONDS, conditional);
+  const measure = async (label: string, conditional: boolean, target: number, server = service): Promise<Measurement> => {
+    await measureOne(server.origin, `${label}: service warm-up`, emptyMix(), WARMUP_SECONDS, conditional);
     await measureOne(fastifyOrigin, `${label}: Fastify warm-up`, emptyMix(), WARMUP_SECONDS, conditional);
     // Rounds alternate between the two servers, so each ratio compares windows seconds apart: the
     // machine's speed drifts (other tenants) over a run more than between neighbouring windows.
     const mix = emptyMix();
     const rounds: Measurement['rounds'] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const cpuBefore = processCpuMs(service.process.pid!);
-      const serviceRun = await measureOne(service.origin, `${label}: service, round ${round + 1}`, mix, DURATION_SECONDS, conditional);
-      const cpuMicros = ((processCpuMs(service.process.pid!) - cpuBefore) * 1000) / serviceRun.requests.total;
+      const cpuBefore = processCpuMs(server.process.pid!);
+      const serviceRun = await measureOne(server.origin, `${label}: service, round ${round + 1}`, mix, DURATION_SECONDS, conditional);
+      const cpuMicros = ((processCpuMs(server.process.pid!) - cpuBefore) * 1000) / serviceRun.requests.total;
       const helloRun = await measureOne(fastifyOrigin, `${label}: Fastify baseline, round ${round + 1}`, emptyMix(), DURATION_SECONDS, conditional);
       rounds.push({ service: serviceRun, hello: helloRun, cpuMicros });
     }
@@ -351,6 +352,11 @@ await runBenchmark('ota-bench-checkin-', async (workspace) => {
     await measure('without If-None-Match', false, TARGET_RATIO.first),
     await measure('with If-None-Match', true, TARGET_RATIO.revalidation),
   ];
+  // The same first check-ins on an instance that remembers no answers: every one reads, as each
+  // device's check-in does on a replica that has not answered it before (or whose
+  // CHECK_IN_ANSWER_CACHE_SIZE the fleet outgrows).
+  const forgetful = await startService(workspace, { databaseUrl, env: { ...serviceEnv, CHECK_IN_ANSWER_CACHE_SIZE: '0' } });
+  measurements.push(await measure('without If-None-Match, nothing remembered', false, TARGET_RATIO.first, forgetful));
   await stopProcess(baseline);
 
   // --- status reports -------------------------------------------------------------------------------

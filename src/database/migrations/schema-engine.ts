@@ -60,7 +60,7 @@ export async function withSchemaEngine<T>(
   // crash the process. The query that needs the connection reports the failure instead.
   pool.on('error', () => undefined);
   try {
-    const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+    const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg(pool));
     const ignoreEngineLog = (): void => undefined;
     const engine = await engineBindings.SchemaEngine.new({ datamodels: [['schema.prisma', datamodel]] }, ignoreEngineLog, adapter);
     try {
@@ -70,6 +70,28 @@ export async function withSchemaEngine<T>(
     }
   } finally {
     await pool.end();
+  }
+}
+
+/**
+ * Prisma's pg adapter runs a migration script by splitting it at every `;`, which cuts a function
+ * body (`$$ … ; … $$`) apart, and a comment or string holding one. PostgreSQL runs a whole script
+ * itself, as one simple-protocol query in one implicit transaction, so a migration also applies
+ * whole or not at all.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg['connect']> {
+    const adapter = await super.connect();
+    // The adapter's own connection and error mapping (driver errors become the adapter errors the engine reports).
+    const internals = adapter as unknown as { client: Pool; onError(error: unknown): never };
+    adapter.executeScript = async (script: string) => {
+      try {
+        await internals.client.query(script);
+      } catch (error) {
+        internals.onError(error);
+      }
+    };
+    return adapter;
   }
 }
 

@@ -26,8 +26,8 @@ const MIN_READ_SPACING_MS = 4;
  * event loop while fewer than {@link MAX_READS_IN_FLIGHT} reads are out and the last one started
  * {@link MIN_READ_SPACING_MS} ago; otherwise it keeps gathering until both hold. So an idle
  * service answers at once, and a busy one sends fewer, larger statements (each a round trip and a
- * pair of syscalls) the busier it gets. Nothing is cached: every check-in sees the database as it
- * is, so replicas need no invalidation.
+ * pair of syscalls) the busier it gets. Nothing is cached here: every read sees the database as it
+ * is (answers that need no read are `CheckInAnswers`' business).
  */
 @Injectable()
 export class CheckInReads {

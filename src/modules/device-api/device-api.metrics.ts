@@ -3,6 +3,8 @@ import { Counter } from 'prom-client';
 import { MetricsService } from '../../common/observability/metrics.service';
 
 export type CheckInResult = 'update' | 'none' | 'not_modified';
+/** Where a check-in's answer came from: remembered by this replica (`CheckInAnswers`) or read. */
+export type CheckInSource = 'memory' | 'database';
 export type ReportTransport = 'http' | 'mqtt';
 /** `applied`; `rejected` (the state machine or ownership refused it); `error` (anything else). */
 export type ReportOutcome = 'applied' | 'rejected' | 'error';
@@ -11,6 +13,7 @@ export type ReportOutcome = 'applied' | 'rejected' | 'error';
 @Injectable()
 export class DeviceApiMetrics {
   private readonly checkIns: Counter<'result'>;
+  private readonly checkInSources: Counter<'source'>;
   private readonly reports: Counter<'transport' | 'outcome'>;
 
   constructor(metrics: MetricsService) {
@@ -21,6 +24,12 @@ export class DeviceApiMetrics {
       labelNames: ['result'] as const,
       registers,
     });
+    this.checkInSources = new Counter({
+      name: 'ota_device_checkin_answers_total',
+      help: 'Device check-in answers, by source: remembered by this replica (memory) or read (database)',
+      labelNames: ['source'] as const,
+      registers,
+    });
     this.reports = new Counter({
       name: 'ota_device_reports_total',
       help: 'Device status reports, by transport and outcome',
@@ -29,8 +38,9 @@ export class DeviceApiMetrics {
     });
   }
 
-  checkIn(result: CheckInResult): void {
+  checkIn(result: CheckInResult, source: CheckInSource): void {
     this.checkIns.inc({ result });
+    this.checkInSources.inc({ source });
   }
 
   report(transport: ReportTransport, outcome: ReportOutcome): void {

@@ -4,6 +4,7 @@ import { FirmwareModule } from '../firmware/firmware.module';
 import { DEVICE_REPORT_HANDLER } from '../mqtt/device-report-handler';
 import { UpdatesModule } from '../updates/updates.module';
 import { CheckInReads } from './check-in-reads';
+import { CheckInAnswers } from './check-in-answers';
 import { DeviceApiController } from './device-api.controller';
 import { DeviceApiFastRoutes } from './device-api.fast-routes';
 import { DeviceApiMetrics } from './device-api.metrics';
@@ -23,6 +24,7 @@ import { MqttDeviceReportHandler } from './mqtt-report.handler';
   providers: [
     DeviceApiService,
     CheckInReads,
+    CheckInAnswers,
     DeviceApiFastRoutes,
     DeviceApiMetrics,
     MqttDeviceReportHandler,

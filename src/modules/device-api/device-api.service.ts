@@ -10,16 +10,15 @@ import type { UpdateResponseDto } from '../updates/dto/update.dto';
 import { type DeviceReport, DeviceReportsService, type ReportSource } from '../updates/device-reports.service';
 import type { CheckInUpdateRow } from '../updates/updates.repository';
 import { CheckInReads } from './check-in-reads';
+import { CheckInAnswers, type RememberedAnswer } from './check-in-answers';
 import { DeviceApiMetrics, type ReportTransport } from './device-api.metrics';
 import type { DeviceCheckInDto, DeviceCheckInResponseDto, DeviceCheckInUpdateDto } from './dto/device-api.dto';
 
-/** A check-in answer, serialized once (for the ETag and the reply), and its strong ETag. */
-export interface CheckInAnswer {
-  body: DeviceCheckInResponseDto;
-  json: string;
-  etag: string;
-  notModified: boolean;
-}
+/**
+ * A check-in answer: 304 for the ETag the device sent, or the answer serialized once (for the
+ * ETag and the reply) with its strong ETag.
+ */
+export type CheckInAnswer = { notModified: true; etag: string } | { notModified: false; json: string; etag: string };
 
 /** What devices (or gateways acting for them) ask of the service. */
 @Injectable()
@@ -29,6 +28,7 @@ export class DeviceApiService {
     private readonly lastSeen: LastSeenBuffer,
     private readonly reports: DeviceReportsService,
     private readonly checkInReads: CheckInReads,
+    private readonly answers: CheckInAnswers,
     private readonly firmware: FirmwareService,
     private readonly metrics: DeviceApiMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,9 +47,10 @@ export class DeviceApiService {
   /**
    * The check-in, the hot path of a polling fleet: no write (last seen and the reported firmware
    * version go to the {@link LastSeenBuffer}; `hardware_version` and `attributes` are validated
-   * and not stored, the registry API owns them) and one indexed read (the released update with
-   * its firmware). The answer is deterministic within a download-link window, so its ETag lets an
-   * unchanged device get a 304.
+   * and not stored, the registry API owns them) and at most one indexed read (the released update
+   * with its firmware), none when this replica remembers the device's answer and nothing changed
+   * since ({@link CheckInAnswers}). The answer is deterministic within a download-link window, so
+   * its ETag lets an unchanged device get a 304.
    *
    * A device the registry does not know gets `update: null` (it cannot have updates either); the
    * last-seen write simply matches no row.
@@ -57,16 +58,11 @@ export class DeviceApiService {
   async checkIn(organizationId: string, deviceId: string, request: DeviceCheckInDto, ifNoneMatch: string | undefined): Promise<CheckInAnswer> {
     const now = new Date();
     this.lastSeen.record(organizationId, deviceId, { firmwareVersion: request.firmware_version, seenAt: now });
-    const row = await this.checkInReads.releasedUpdate(organizationId, deviceId);
-    const body: DeviceCheckInResponseDto = {
-      poll_interval_seconds: this.pollIntervalSeconds(organizationId, deviceId),
-      update: row === null ? null : await this.toCheckInUpdate(row, now),
-    };
-    const json = JSON.stringify(body);
-    const etag = strongEtag(json, row);
-    const notModified = ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag);
-    this.metrics.checkIn(notModified ? 'not_modified' : row === null ? 'none' : 'update');
-    return { body, json, etag, notModified };
+    const remembered = await this.answers.current(organizationId, deviceId);
+    const answer = remembered ?? (await this.readAnswer(organizationId, deviceId, now));
+    const notModified = ifNoneMatch !== undefined && etagMatches(ifNoneMatch, answer.etag);
+    this.metrics.checkIn(notModified ? 'not_modified' : answer.offersUpdate ? 'update' : 'none', remembered === null ? 'database' : 'memory');
+    return notModified ? { notModified, etag: answer.etag } : { notModified, json: answer.json, etag: answer.etag };
   }
 
   /**
@@ -98,6 +94,20 @@ export class DeviceApiService {
       this.metrics.report(transport, error instanceof NotFoundError || error instanceof ConflictError ? 'rejected' : 'error');
       throw error;
     }
+  }
+
+  /** The answer as the database has it now, remembered for the device's next check-in. */
+  private async readAnswer(organizationId: string, deviceId: string, now: Date): Promise<RememberedAnswer> {
+    const ticket = this.answers.ticket();
+    const row = await this.checkInReads.releasedUpdate(organizationId, deviceId);
+    const body: DeviceCheckInResponseDto = {
+      poll_interval_seconds: this.pollIntervalSeconds(organizationId, deviceId),
+      update: row === null ? null : await this.toCheckInUpdate(row, now),
+    };
+    const json = JSON.stringify(body);
+    const answer = { json, etag: strongEtag(json, row), offersUpdate: row !== null };
+    this.answers.remember(organizationId, deviceId, answer, ticket, row === null ? Number.POSITIVE_INFINITY : this.firmware.downloadWindowEnd(now));
+    return answer;
   }
 
   /**

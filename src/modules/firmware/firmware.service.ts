@@ -141,8 +141,17 @@ export class FirmwareService implements OnModuleInit {
 
   /** Start of the link window containing `now`: a multiple of TTL/2 (whole seconds, at least 1). */
   downloadWindowStart(now: Date = new Date()): Date {
-    const halfMs = Math.max(1, Math.floor(this.config.storage.downloadUrlTtlSeconds / 2)) * 1000;
+    const halfMs = this.downloadWindowMs();
     return new Date(Math.floor(now.getTime() / halfMs) * halfMs);
+  }
+
+  /** When the window containing `now` ends and links are handed out anew (ms since the epoch). */
+  downloadWindowEnd(now: Date = new Date()): number {
+    return this.downloadWindowStart(now).getTime() + this.downloadWindowMs();
+  }
+
+  private downloadWindowMs(): number {
+    return Math.max(1, Math.floor(this.config.storage.downloadUrlTtlSeconds / 2)) * 1000;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { inSequentialChunks } from '../../database/sequential-chunks';
+import { preparedAs } from '../../database/prepared-statements';
 import type { WriteStep } from '../../database/write-steps';
 import { type DeviceUpdate, type DeviceUpdateEvent, Prisma } from '../../generated/prisma/client';
 import { ACTIVE_STATUSES, RELEASED_STATUSES } from './domain/update-state';
@@ -192,10 +193,11 @@ export class UpdatesRepository {
    * The released, unfinished update (joined with its firmware) of each of these devices, in their
    * order, null where there is none: the one read of a batch of check-ins. The status list is the
    * predicate of the partial unique index `device_updates_one_active_per_device` written as
-   * literals, so each device is a single index probe.
+   * literals, so each device is a single index probe. Prepared (see `preparedAs`): its text is the
+   * same for every batch, and planning it anew was most of its cost.
    */
   async findReleasedForCheckIn(devices: readonly DeviceKey[]): Promise<(CheckInUpdateRow | null)[]> {
-    const rows = await this.prisma.$queryRaw<(CheckInUpdateRow & { position: bigint })[]>`
+    const rows = await this.prisma.$queryRaw<(CheckInUpdateRow & { position: bigint })[]>(preparedAs('check_in_read', Prisma.sql`
       SELECT k.position, u.update_id AS "updateId", u.kind, u.status, u.firmware_id AS "firmwareId", u.to_version AS "toVersion",
              u.retry_count AS "retryCount", u.force, u.timeout_at AS "timeoutAt", u.activation, f.update_type AS "updateType",
              f.file_size AS "fileSize", f.file_name AS "fileName", f.storage_key AS "storageKey",
@@ -205,7 +207,7 @@ export class UpdatesRepository {
              WITH ORDINALITY AS k(organization_id, device_id, position)
         JOIN ota.device_updates u ON u.organization_id = k.organization_id AND u.device_id = k.device_id
         JOIN ota.firmware f ON f.organization_id = u.organization_id AND f.firmware_id = u.firmware_id
-       WHERE u.status IN (${RELEASED})`;
+       WHERE u.status IN (${RELEASED})`));
     const answers = new Array<CheckInUpdateRow | null>(devices.length).fill(null);
     for (const { position, ...row } of rows) answers[Number(position) - 1] = row;
     return answers;

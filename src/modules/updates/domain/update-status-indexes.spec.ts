@@ -42,6 +42,17 @@ function migrationPredicates(): Map<string, string> {
   return predicates;
 }
 
+/** The check-in trigger functions (`ota.notify_check_in_*`), each as the latest migration that (re)creates it wrote it. */
+function checkInTriggerFunctions(): Map<string, string> {
+  const dir = join(PRISMA_DIR, 'migrations');
+  const functions = new Map<string, string>();
+  for (const migration of readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+    const sql = readFileSync(join(dir, migration, 'migration.sql'), 'utf8');
+    for (const match of sql.matchAll(/CREATE (?:OR REPLACE )?FUNCTION ota\.(notify_check_in_\w+)\(\)([\s\S]*?)END \$\$;/g)) functions.set(match[1], match[2]);
+  }
+  return functions;
+}
+
 describe('status predicates of the device_updates indexes', () => {
   const sources = { 'prisma/schema.prisma': schemaPredicates(), 'prisma/migrations': migrationPredicates() };
 
@@ -50,6 +61,16 @@ describe('status predicates of the device_updates indexes', () => {
       expect(predicates.has(index)).toBe(true);
       expect(statusesOf(predicates.get(index)!).sort()).toEqual([...statuses].sort());
     });
+  });
+
+  it('the check-in notification triggers use the released statuses, as the latest migration defining them wrote them', () => {
+    const functions = checkInTriggerFunctions();
+    expect([...functions.keys()].sort()).toEqual(['notify_check_in_deleted', 'notify_check_in_inserted', 'notify_check_in_updated']);
+    for (const body of functions.values()) {
+      const lists = [...body.matchAll(/\bstatus IN \([^)]*\)/g)].map((match) => statusesOf(match[0]).sort());
+      expect(lists.length).toBeGreaterThan(0);
+      for (const list of lists) expect(list).toEqual([...RELEASED_STATUSES].sort());
+    }
   });
 
   it('reads both spellings of a predicate', () => {
