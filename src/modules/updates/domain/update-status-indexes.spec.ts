@@ -65,8 +65,10 @@ describe('status predicates of the device_updates indexes', () => {
 
   it('the check-in notification triggers use the released statuses, as the latest migration defining them wrote them', () => {
     const functions = checkInTriggerFunctions();
-    expect([...functions.keys()].sort()).toEqual(['notify_check_in_deleted', 'notify_check_in_inserted', 'notify_check_in_updated']);
-    for (const body of functions.values()) {
+    // The TRUNCATE trigger's function names no status: it drops everything.
+    expect([...functions.keys()].sort()).toEqual(['notify_check_in_deleted', 'notify_check_in_inserted', 'notify_check_in_truncated', 'notify_check_in_updated']);
+    for (const [name, body] of functions) {
+      if (name === 'notify_check_in_truncated') continue;
       const lists = [...body.matchAll(/\bstatus IN \([^)]*\)/g)].map((match) => statusesOf(match[0]).sort());
       expect(lists.length).toBeGreaterThan(0);
       for (const list of lists) expect(list).toEqual([...RELEASED_STATUSES].sort());
