@@ -24,7 +24,7 @@ describe('device update state machine', () => {
   });
 
   it('lists active and released states consistently with the partial unique index', () => {
-    expect(ACTIVE_STATUSES).toEqual(['created', 'scheduled', 'in_progress', 'downloading', 'verifying', 'installing', 'awaiting_activation', 'rebooting']);
+    expect(ACTIVE_STATUSES).toEqual(['created', 'scheduled', 'awaiting_confirmation', 'in_progress', 'downloading', 'verifying', 'installing', 'awaiting_activation', 'rebooting']);
     expect(RELEASED_STATUSES).not.toContain('created');
   });
 

@@ -7,6 +7,7 @@ import { exponentialBackoffMs } from '../../../common/backoff';
 export const UPDATE_STATUSES = [
   'created',
   'scheduled',
+  'awaiting_confirmation',
   'in_progress',
   'downloading',
   'verifying',
@@ -56,6 +57,7 @@ export const IN_PROGRESS_STATUSES = RELEASED_STATUSES.filter((status) => !(PENDI
 const RANK: Record<UpdateStatus, number> = {
   created: 0,
   scheduled: 1,
+  awaiting_confirmation: 1,
   in_progress: 2,
   downloading: 3,
   verifying: 4,
