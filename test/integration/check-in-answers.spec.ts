@@ -124,6 +124,32 @@ describe('check-in answers remembered across replicas', () => {
     expect(await readsDuring(async () => expect(await checkIn(device, etag)).toMatchObject({ status: 304 }))).toBe(0);
   });
 
+  it('joins the update trigger\'s transition tables without a nested loop, also after a first statement of one row', async () => {
+    // PL/pgSQL keeps the trigger's plan for the session: a nested loop planned for one row would
+    // rescan the old rows once per new row of every later bulk update on this connection.
+    const session = new Client({ connectionString: t.database.url });
+    await session.connect();
+    const plans: string[] = [];
+    session.on('notice', (notice) => plans.push(notice.message ?? ''));
+    try {
+      const org = 'org-check-in-trigger-plan';
+      await session.query(
+        `INSERT INTO ota.device_updates (organization_id, update_id, device_id, firmware_id, to_version, status, created_by, updated_at)
+         SELECT $1::text, md5($1::text || i), 'p-' || i, $2::text, '2.0.0', 'scheduled', 'test', now() FROM generate_series(1, 50) i`,
+        [org, firmwareId],
+      );
+      await session.query(`LOAD 'auto_explain'`);
+      await session.query('SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET client_min_messages = log');
+      await session.query(`UPDATE ota.device_updates SET retry_count = 1 WHERE organization_id = $1 AND update_id = md5($1::text || 1)`, [org]);
+      await session.query(`UPDATE ota.device_updates SET retry_count = 2 WHERE organization_id = $1`, [org]);
+      const triggerPlans = plans.filter((plan) => plan.includes('old_rows'));
+      expect(triggerPlans).toHaveLength(2);
+      for (const plan of triggerPlans) expect(plan).not.toContain('Nested Loop');
+    } finally {
+      await session.end();
+    }
+  });
+
   it('notifies per device for a few rows and per organization for many', async () => {
     const listener = new Client({ connectionString: t.database.url });
     await listener.connect();
