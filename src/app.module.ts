@@ -6,6 +6,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationPipe } from './common/http/request-validation.pipe';
 import { LoggingModule } from './common/observability/logging.module';
 import { ObservabilityModule } from './common/observability/observability.module';
+import { TimeModule } from './common/time/time.module';
 import { type AppConfig, ConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -23,6 +24,7 @@ import { StatsModule } from './modules/stats/stats.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { TargetingModule } from './modules/targeting/targeting.module';
 import { UpdatesModule } from './modules/updates/updates.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** The whole service. Built from a validated configuration so tests can pass their own. */
 @Module({})
@@ -34,6 +36,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         ObservabilityModule,
+        TimeModule,
         DiscoveryModule,
         ScheduleModule.forRoot(),
         DatabaseModule,
@@ -53,6 +56,7 @@ export class AppModule {
         StorageModule,
         TargetingModule,
         UpdatesModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

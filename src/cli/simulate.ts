@@ -33,6 +33,12 @@ failed with the device's error code, cancelled, or still awaiting_activation whe
                          (downloading, verifying, installing, or rebooting; for blue-green the
                          first three before the switch, rebooting after it), 0..1 (default 0);
                          rollbacks are never failed on purpose
+  --refuse-rate P        share of updates asking for consent (a campaign with
+                         requires_device_confirmation) that the device refuses once, then accepts
+                         a --poll-ms later, 0..1 (default 0); the others are accepted at once
+  --brick-rate P         share of updates of kind "update" after which the device bricks on
+                         reboot: it reports completed and is never heard of again (a campaign with
+                         health_check_window_minutes fails it: health_check), 0..1 (default 0)
   --http | --mqtt        how devices hear of updates and report: HTTP polling, or MQTT commands
                          and reports (the check-in still gives the download details)
   --url URL              the service (default http://localhost:8240)
@@ -65,6 +71,8 @@ class UsageError extends Error {}
 interface Options {
   devices: number;
   failureRate: number;
+  refuseRate: number;
+  brickRate: number;
   transport: 'http' | 'mqtt';
   url: string;
   token?: string;
@@ -94,6 +102,8 @@ function parseOptions(argv: string[]): Options {
     options: {
       devices: { type: 'string', default: '10' },
       'failure-rate': { type: 'string', default: '0' },
+      'refuse-rate': { type: 'string', default: '0' },
+      'brick-rate': { type: 'string', default: '0' },
       http: { type: 'boolean', default: false },
       mqtt: { type: 'boolean', default: false },
       url: { type: 'string', default: 'http://localhost:8240' },
@@ -135,6 +145,8 @@ function parseOptions(argv: string[]): Options {
   return {
     devices,
     failureRate: number('failure-rate', values['failure-rate'], 0, 1, false),
+    refuseRate: number('refuse-rate', values['refuse-rate'], 0, 1, false),
+    brickRate: number('brick-rate', values['brick-rate'], 0, 1, false),
     transport: values.mqtt ? 'mqtt' : 'http',
     url: values.url.replace(/\/+$/, ''),
     token: values.token,
@@ -251,6 +263,8 @@ async function main(options: Options): Promise<number> {
   const activity = new FleetActivity();
   const behaviour: DeviceBehaviour = {
     failureRate: options.failureRate,
+    refuseRate: options.refuseRate,
+    brickRate: options.brickRate,
     phaseDelayMs: options.phaseDelayMs,
     pollMs: options.pollMs,
     deadline: deadline(),
@@ -360,7 +374,9 @@ async function main(options: Options): Promise<number> {
           const update = await operator.getUpdate(outcome.updateId);
           const matches =
             (update.status === outcome.status && (outcome.errorCode === undefined || update.error_code === outcome.errorCode)) ||
-            (outcome.cancelledFirst === true && update.status === 'cancelled');
+            (outcome.cancelledFirst === true && update.status === 'cancelled') ||
+            // A bricked device's completed update fails its campaign's health check once the window passes.
+            (outcome.bricked === true && update.status === 'failed' && update.error_code === 'health_check');
           if (matches) {
             stats.verified++;
             return;

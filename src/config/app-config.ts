@@ -65,6 +65,17 @@ export interface AppConfig {
   readonly scheduler: { readonly enabled: boolean; readonly tickMs: number };
   /** Audit events older than this are purged (in batches, by the scheduler). */
   readonly audit: { readonly retentionDays: number };
+  /** Campaign notifications POSTed to `webhook:<url>` channels (see the README, "Webhooks"). */
+  readonly webhooks: {
+    /** Allow http:// and loopback, private or link-local addresses (tests, a lab); off, they are refused. */
+    readonly allowPrivate: boolean;
+    /** Longest wait for one delivery's answer. */
+    readonly timeoutMs: number;
+    /** Attempts before a delivery is given up as `failed`. */
+    readonly maxAttempts: number;
+    /** Wait after the first failed attempt, doubling with each further one (capped at an hour). */
+    readonly retryBaseDelayMs: number;
+  };
   /** Base of URLs this service hands out that point back to itself (filesystem downloads). */
   readonly publicBaseUrl: string;
   readonly storage: {
@@ -243,6 +254,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     scheduler: { enabled: env.SCHEDULER_ENABLED, tickMs: env.SCHEDULER_TICK_MS },
     audit: { retentionDays: env.AUDIT_RETENTION_DAYS },
+    webhooks: {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseDelayMs: env.WEBHOOK_RETRY_BASE_DELAY_MS,
+    },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     storage: {
       // S3 when a bucket is configured, unless the driver is named explicitly.

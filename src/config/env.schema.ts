@@ -82,6 +82,10 @@ export const envSchema = z.object({
   OUTBOX_BATCH_SIZE: integer(1, 1000).default(100),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365).default(72),
   AUDIT_RETENTION_DAYS: integer(1, 3650).default(365),
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: integer(1, 50).default(8),
+  WEBHOOK_RETRY_BASE_DELAY_MS: integer(0, 24 * 3600_000).default(30_000),
 
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
   STORAGE_DRIVER: z.enum(['filesystem', 's3']).optional(),

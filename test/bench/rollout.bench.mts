@@ -42,7 +42,30 @@
  *   the million-row tick within 2x of the 10 000-row one. (50 ticks of 1 000 would need more rows
  *   than the small campaign has, hence 150.)
  *
- * BENCH_PARTS (`rollout,resolution`) runs either part alone. The database is a fresh one on the
+ * Part 3, on the service with its scheduler on: the cost of continuous joining to imports.
+ * BENCH_IMPORT_ROUNDS (3) rounds, each importing BENCH_IMPORT_DEVICES (10 000) new devices through
+ * `POST /devices/import` (NDJSON) into an organization without any campaign (the baseline), then
+ * as many into another organization whose `continuous` immediate campaign targets their group, so
+ * every one of them joins (and is released) while the next ticks run. Prints the import rates
+ * (median of the rounds), the ratio (target >= 80 %) and how long after each import the campaign
+ * held all its devices. Each round waits until the campaign has released everything it took in.
+ *
+ * Part 4, on the service with its scheduler on: the cost of maintenance windows in device zones.
+ * Two fleets of BENCH_DEVICES devices in another organization, the second with a `timezone`
+ * attribute spread over BENCH_ZONES (400) IANA zones; on each an `immediate` campaign (batch and
+ * cap as part 1), the second with `maintenance_windows: [{cron: "0 0 * * *", duration_minutes:
+ * 1440, time_zone: "device"}]` (a day-long window every day in each device's zone: open in every
+ * zone, so both campaigns release every row and the difference is the windows' cost: the zones
+ * evaluated each tick, the zone condition in the release). Release rate as in part 1 (start call
+ * to every row released). First an untimed campaign over a tenth as many devices, and `ANALYZE
+ * ota.device_updates` before each timed start, so every timed campaign meets the planner with
+ * the same statistics (the first campaign of a fresh database otherwise runs on none, and its
+ * batches took ten times as long). Then BENCH_WINDOW_ROUNDS (2) rounds of a fresh pair of fleets,
+ * the baseline (no windows) first in odd rounds and second in even ones, so load that drifts over
+ * the run (the machine is shared) hits both alike; prints each round, the medians, and their
+ * ratio (target >= 80 %).
+ *
+ * BENCH_PARTS (`rollout,resolution,continuous,windows`) runs any of the parts alone. The database is a fresh one on the
  * server of DATABASE_URL when set, else an embedded PostgreSQL (see support.mts). Exits 1 only on
  * errors (a failed request, a campaign that does not complete, counts that disagree), not on a
  * missed target.
@@ -76,12 +99,21 @@ const TIMEOUT_SECONDS = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 900);
 const TICKS = Number(process.env.BENCH_TICKS ?? 50);
 const WARMUP_TICKS = Number(process.env.BENCH_WARMUP_TICKS ?? 3);
 const TICK_BATCH = Number(process.env.BENCH_TICK_BATCH ?? 150);
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'rollout,resolution').split(',').map((part) => part.trim()));
+const IMPORT_DEVICES = Number(process.env.BENCH_IMPORT_DEVICES ?? 10_000);
+const IMPORT_ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 3);
+const ZONES = Number(process.env.BENCH_ZONES ?? 400);
+const WINDOW_ROUNDS = Number(process.env.BENCH_WINDOW_ROUNDS ?? 2);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'rollout,resolution,continuous,windows').split(',').map((part) => part.trim()));
 
 const TARGET_RELEASES_PER_MINUTE = 100_000;
 const AWS_IOT_JOBS_PER_MINUTE = 1_000;
 const TARGET_TICK_RATIO = 2;
 const TARGET_RESOLUTION_SECONDS = 30;
+const TARGET_IMPORT_RATIO = 0.8;
+const TARGET_WINDOWS_RATIO = 0.8;
+const WINDOWS_ORG = 'bench-windows';
+const PLAIN_ORG = 'bench-import-plain';
+const CONTINUOUS_ORG = 'bench-import-continuous';
 const ORG = 'bench-rollout';
 const BIG_ORG = 'bench-rollout-big';
 const MODEL = 'BENCH-1';
@@ -90,14 +122,15 @@ const HARDWARE_VERSION = '1.0';
 const TARGET_VERSION = '1.1.0';
 const STAGES = [10, 50, 100];
 
-for (const [name, value] of Object.entries({ DEVICES, BULK_DEVICES, BIG_DEVICES, SMALL_DEVICES, BATCH, RESPONDERS, COMMAND_PAGE, POLL_MS, TICKS, TICK_BATCH })) {
+for (const [name, value] of Object.entries({ WINDOW_ROUNDS, DEVICES, BULK_DEVICES, BIG_DEVICES, SMALL_DEVICES, BATCH, RESPONDERS, COMMAND_PAGE, POLL_MS, TICKS, TICK_BATCH, IMPORT_DEVICES, IMPORT_ROUNDS })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`BENCH_${name} must be a positive whole number`);
 }
 if (BATCH > 10_000 || TICK_BATCH > 10_000) throw new Error('BENCH_BATCH and BENCH_TICK_BATCH must be at most 10 000 (the API maximum of batch_size)');
 if ((TICKS + WARMUP_TICKS) * TICK_BATCH > SMALL_DEVICES) {
   throw new Error('(BENCH_TICKS + BENCH_WARMUP_TICKS) x BENCH_TICK_BATCH must not exceed BENCH_SMALL_DEVICES: every tick must release a full batch');
 }
-for (const part of PARTS) if (part !== 'rollout' && part !== 'resolution') throw new Error(`BENCH_PARTS: unknown part ${part}`);
+if (!Number.isInteger(ZONES) || ZONES < 1 || ZONES > Intl.supportedValuesOf('timeZone').length) throw new Error('BENCH_ZONES must be a whole number from 1 to the zones Node knows');
+for (const part of PARTS) if (part !== 'rollout' && part !== 'resolution' && part !== 'continuous' && part !== 'windows') throw new Error(`BENCH_PARTS: unknown part ${part}`);
 
 // Imported at run time: tsc refuses a static import ending in `.mts`, Node needs the extension.
 const { freshDatabase, median, printTable, runBenchmark, startService, stopProcess, timed, userToken } = (await import(
@@ -194,6 +227,29 @@ async function insertFleet(db: pg.Pool, organizationId: string, prefix: string, 
          FROM generate_series($9::int, $10::int) AS i`,
       [organizationId, prefix, MODEL, HARDWARE_VERSION, hardwareVersionKey(HARDWARE_VERSION), DEVICE_VERSION, firmwareVersionKey(DEVICE_VERSION), group, first, Math.min(count, first + chunk - 1)],
     );
+  }
+}
+
+/** Gives device i of the fleet `prefix` the zone i mod `zones.length` of `zones` as its `timezone` attribute. */
+async function spreadZones(db: pg.Pool, organizationId: string, prefix: string, zones: string[]): Promise<void> {
+  await db.query(
+    `UPDATE ota.devices SET attributes = jsonb_build_object('timezone', ($3::text[])[1 + substr(device_id, length($2) + 1)::int % cardinality($3::text[])])
+      WHERE organization_id = $1 AND device_id LIKE $2 || '%'`,
+    [organizationId, prefix, zones],
+  );
+}
+
+/** From the start call until every row of the campaign left `created`: milliseconds (the statistics refreshed before). */
+async function releaseAll(api: Api, db: pg.Pool, organizationId: string, campaignId: string, devices: number): Promise<number> {
+  await db.query('ANALYZE ota.device_updates');
+  const started = performance.now();
+  await api.post(`/api/v1/campaigns/${campaignId}/start`);
+  for (;;) {
+    const rows = await releasedRows(db, organizationId, campaignId);
+    const elapsed = performance.now() - started;
+    if (rows.total === devices && rows.released === devices) return elapsed;
+    if (elapsed > TIMEOUT_SECONDS * 1000) throw new Error(`campaign ${campaignId}: ${rows.released} of ${rows.total} rows released after ${TIMEOUT_SECONDS} s`);
+    await sleep(POLL_MS);
   }
 }
 
@@ -309,6 +365,24 @@ async function respond(
   await Promise.all([reader, ...Array.from({ length: RESPONDERS }, worker)]);
   if (failure !== undefined) throw failure;
   return figures;
+}
+
+/** `IMPORT_DEVICES` new devices of the fleets' model in `group`, as an NDJSON import body. */
+function importBody(prefix: string, group: string): string {
+  const lines: string[] = [];
+  for (let i = 1; i <= IMPORT_DEVICES; i++) {
+    lines.push(JSON.stringify({ device_id: deviceId(prefix, i), device_type: 'sensor', device_model: MODEL, manufacturer: 'Bench', hardware_version: HARDWARE_VERSION, firmware_version: DEVICE_VERSION, groups: [group] }));
+  }
+  return lines.join('\n');
+}
+
+/** Imports `body` (NDJSON) as `token`'s organization; the seconds it took. Throws unless every device was created. */
+async function importDevices(origin: string, token: string, body: string): Promise<number> {
+  const started = performance.now();
+  const answer = await call<{ created: number; failed: unknown[] }>(origin, 'POST', '/api/v1/devices/import', { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body);
+  const elapsed = (performance.now() - started) / 1000;
+  if (answer.created !== IMPORT_DEVICES || answer.failed.length > 0) throw new Error(`an import of ${IMPORT_DEVICES} devices created ${answer.created}, failed ${answer.failed.length}`);
+  return elapsed;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -595,6 +669,121 @@ await runBenchmark('ota-bench-rollout-', async (workspace) => {
         { firstColumn: 'left' },
       );
       console.log(`   campaign creation (counts its targets) took ${seconds(big.seconds * 1000)} s`);
+    });
+  }
+
+  if (PARTS.has('continuous')) {
+    // --- part 3: continuous joining during imports ----------------------------------------------------
+    const service = await startService(workspace, {
+      databaseUrl,
+      env: { ...serviceEnv, SCHEDULER_ENABLED: 'true', ...(TICK_MS === undefined ? {} : { SCHEDULER_TICK_MS: TICK_MS }) },
+    });
+    const plainToken = await userToken(PLAIN_ORG);
+    const continuousToken = await userToken(CONTINUOUS_ORG);
+    const api = new Api(service.origin, continuousToken);
+    const firmware = await api.uploadFirmware();
+    const campaign = await createCampaign(api, 'bench continuous', firmware.firmware_id, 'joiners', { deployment_strategy: 'immediate', continuous: true, batch_size: 10_000 });
+    await api.post(`/api/v1/campaigns/${campaign.campaign_id}/start`);
+    const plainSeconds: number[] = [];
+    const continuousSeconds: number[] = [];
+    const joinLagSeconds: number[] = [];
+    for (let round = 1; round <= IMPORT_ROUNDS; round++) {
+      plainSeconds.push(await importDevices(service.origin, plainToken, importBody(`pln${round}-`, 'joiners')));
+      continuousSeconds.push(await importDevices(service.origin, continuousToken, importBody(`cnt${round}-`, 'joiners')));
+      const imported = performance.now();
+      const deadline = Date.now() + TIMEOUT_SECONDS * 1000;
+      for (;;) {
+        const { released, total } = await releasedRows(db, CONTINUOUS_ORG, campaign.campaign_id);
+        if (total === round * IMPORT_DEVICES && joinLagSeconds.length < round) joinLagSeconds.push((performance.now() - imported) / 1000);
+        if (total === round * IMPORT_DEVICES && released === total) break;
+        if (total > round * IMPORT_DEVICES) throw new Error(`the continuous campaign holds ${total} devices, more than the ${round * IMPORT_DEVICES} imported`);
+        if (Date.now() > deadline) throw new Error(`the continuous campaign took in ${total} of ${round * IMPORT_DEVICES} devices (${released} released) in ${TIMEOUT_SECONDS} s`);
+        await sleep(POLL_MS);
+      }
+    }
+    if ((await campaignStatus(db, CONTINUOUS_ORG, campaign.campaign_id)) !== 'in_progress') throw new Error('the continuous campaign left in_progress');
+    lines.push(() => {
+      const plainRate = IMPORT_DEVICES / median(plainSeconds);
+      const continuousRate = IMPORT_DEVICES / median(continuousSeconds);
+      const ratio = continuousRate / plainRate;
+      console.log(`\n5. continuous joining: ${IMPORT_ROUNDS} imports of ${IMPORT_DEVICES} devices each (NDJSON), with and without a continuous campaign targeting them`);
+      printTable(
+        ['', 'devices/s (median)', 'rounds (s)', 'target'],
+        [
+          ['import, no campaign (baseline)', thousands(plainRate), plainSeconds.map((value) => value.toFixed(2)).join(' '), ''],
+          ['import, a continuous campaign takes every device in', thousands(continuousRate), continuousSeconds.map((value) => value.toFixed(2)).join(' '), ''],
+          ['ratio', `${(100 * ratio).toFixed(0)}%`, '', `>= ${100 * TARGET_IMPORT_RATIO}% ${verdict(ratio >= TARGET_IMPORT_RATIO)}`],
+        ],
+        { firstColumn: 'left' },
+      );
+      console.log(`   every imported device was in the campaign ${joinLagSeconds.map((value) => value.toFixed(1)).join(', ')} s after its import answered`);
+    });
+  }
+
+  if (PARTS.has('windows')) {
+    // --- part 4: maintenance windows in device zones ------------------------------------------------
+    const service = await startService(workspace, {
+      databaseUrl,
+      env: { ...serviceEnv, SCHEDULER_ENABLED: 'true', ...(TICK_MS === undefined ? {} : { SCHEDULER_TICK_MS: TICK_MS }) },
+    });
+    const api = new Api(service.origin, await userToken(WINDOWS_ORG));
+    const zones = Intl.supportedValuesOf('timeZone').slice(0, ZONES);
+    const firmware = await api.uploadFirmware();
+    const settings = { deployment_strategy: 'immediate', batch_size: BATCH };
+    const windows = [{ cron: '0 0 * * *', duration_minutes: 1440, time_zone: 'device' }];
+    const plainRuns: number[] = [];
+    const windowedRuns: number[] = [];
+    let heldZones = 0;
+    const warmDevices = Math.max(1, Math.floor(DEVICES / 10));
+    await insertFleet(db, WINDOWS_ORG, 'wrm-', 'warm-up', warmDevices);
+    const warmUp = await createCampaign(api, 'bench warm-up', firmware.firmware_id, 'warm-up', settings);
+    await releaseAll(api, db, WINDOWS_ORG, warmUp.campaign_id, warmDevices);
+    for (let round = 1; round <= WINDOW_ROUNDS; round++) {
+      await insertFleet(db, WINDOWS_ORG, `nw${round}-`, `no-windows-${round}`, DEVICES);
+      await insertFleet(db, WINDOWS_ORG, `zw${round}-`, `zoned-${round}`, DEVICES);
+      await spreadZones(db, WINDOWS_ORG, `zw${round}-`, zones);
+      await db.query('ANALYZE ota.devices');
+      const plain = await createCampaign(api, `bench no windows ${round}`, firmware.firmware_id, `no-windows-${round}`, settings);
+      const windowed = await createCampaign(api, `bench windows ${round}`, firmware.firmware_id, `zoned-${round}`, { ...settings, maintenance_windows: windows });
+      const runPlain = async () => plainRuns.push(await releaseAll(api, db, WINDOWS_ORG, plain.campaign_id, DEVICES));
+      const runWindowed = async () => windowedRuns.push(await releaseAll(api, db, WINDOWS_ORG, windowed.campaign_id, DEVICES));
+      if (round % 2 === 1) {
+        await runPlain();
+        await runWindowed();
+      } else {
+        await runWindowed();
+        await runPlain();
+      }
+      const { rows: held } = await db.query<{ zones: number; ended: number }>(
+        `SELECT cardinality(c.device_time_zones) AS zones,
+                (SELECT count(*)::int FROM ota.device_updates u WHERE u.organization_id = c.organization_id AND u.campaign_id = c.campaign_id AND u.window_ends_at IS NOT NULL) AS ended
+           FROM ota.campaigns c WHERE c.organization_id = $1 AND c.campaign_id = $2`,
+        [WINDOWS_ORG, windowed.campaign_id],
+      );
+      if (held[0].ended !== DEVICES) throw new Error(`windowed campaign: ${held[0].ended} of ${DEVICES} released rows carry window_ends_at`);
+      heldZones = held[0].zones;
+    }
+    const plainMs = median(plainRuns);
+    const windowedMs = median(windowedRuns);
+    await stopProcess(service.process);
+    lines.push(() => {
+      const plainRate = (DEVICES / plainMs) * 60_000;
+      const windowedRate = (DEVICES / windowedMs) * 60_000;
+      const ratio = windowedRate / plainRate;
+      console.log(
+        `\n6. maintenance windows: immediate campaigns over ${DEVICES} devices, batch_size ${BATCH}; windows "0 0 * * *" for 1440 min in each device's zone ` +
+          `(${heldZones} zones, all open); ${WINDOW_ROUNDS} rounds, medians`,
+      );
+      const runs = (values: number[]) => values.map((value) => seconds(value)).join(' ');
+      printTable(
+        ['', 'seconds (median)', 'rounds (s)', 'releases/min', 'target'],
+        [
+          ['no windows (baseline)', seconds(plainMs), runs(plainRuns), thousands(plainRate), ''],
+          [`windows in device zones (${ZONES} zones)`, seconds(windowedMs), runs(windowedRuns), thousands(windowedRate), ''],
+          ['ratio', '', '', `${(100 * ratio).toFixed(0)}%`, `>= ${100 * TARGET_WINDOWS_RATIO}% ${verdict(ratio >= TARGET_WINDOWS_RATIO)}`],
+        ],
+        { firstColumn: 'left' },
+      );
     });
   }
 

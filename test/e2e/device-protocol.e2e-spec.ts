@@ -12,6 +12,7 @@ const ORG = 'org-dp';
 const CHECK_IN_FIELDS = [
   'update_id', 'kind', 'firmware_id', 'version', 'update_type', 'download_url', 'download_expires_at', 'file_size',
   'checksum_sha256', 'checksum_md5', 'signature', 'signing_key_id', 'force', 'timeout_at', 'activation',
+  'confirmation_required', 'window_ends_at',
 ];
 
 describe('device protocol over HTTP', () => {
@@ -77,6 +78,7 @@ describe('device protocol over HTTP', () => {
       force: false,
       timeout_at: update.timeout_at,
       activation: 'immediate',
+      window_ends_at: null,
     });
     // Valid for at least half the TTL from now.
     const ttlMs = t.config.storage.downloadUrlTtlSeconds * 1000;

@@ -22,6 +22,7 @@ const UPDATE_FIELDS = [
   'error_code', 'error_message', 'retry_count', 'max_retries', 'timeout_minutes', 'force_update', 'maintenance_window',
   'pre_update_commands', 'post_update_commands', 'download_size', 'bytes_downloaded', 'download_progress', 'download_speed',
   'signature_verified', 'checksum_verified', 'created_by', 'created_at', 'updated_at', 'timeline',
+  'health_deadline', 'health_confirmed_at',
 ];
 
 describe('device updates (operator API)', () => {
@@ -46,7 +47,8 @@ describe('device updates (operator API)', () => {
       priority: 'critical',
       max_retries: 5,
       timeout_minutes: 30,
-      maintenance_window: { start: '02:00', end: '04:00', timezone: 'UTC' },
+      // Open all day: released at once (windows that are closed: campaigns-windows-ramp.e2e-spec.ts).
+      maintenance_window: { start: '00:00', end: '00:00', timezone: 'UTC' },
       pre_update_commands: ['stop-app'],
       post_update_commands: ['start-app', 'selftest'],
       unknown_key: 'ignored',

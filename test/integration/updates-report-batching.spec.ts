@@ -81,7 +81,7 @@ describe('batched device reports', () => {
     const [target] = targets;
     const repository = t.app.get(UpdatesRepository);
     const lock = () => t.app.get(PrismaService).$transaction((tx) => repository.lockForReports([{ organizationId: ORG, updateId: target.updateId }], tx));
-    expect(await lock()).toEqual([{ row: await repository.findById(ORG, target.updateId), firmwareSigned: false }]);
+    expect(await lock()).toEqual([{ row: await repository.findById(ORG, target.updateId), firmwareSigned: false, healthWindowMinutes: 0 }]);
 
     await sql(t, `UPDATE ota.firmware SET signature = 'c2lnbmF0dXJl' WHERE firmware_id = $1`, [firmware.firmware_id]);
     expect((await lock())[0].firmwareSigned).toBe(true);

@@ -66,6 +66,8 @@ export interface OfferedUpdate {
   timeout_at: string | null;
   /** Absent from services older than blue-green: `immediate`. */
   activation?: Activation;
+  /** The campaign asks for the device's consent before it works on the update. */
+  confirmation_required?: boolean;
 }
 
 export interface CheckInAnswer {
@@ -282,6 +284,11 @@ export class DeviceApi {
     if (answer.status === 304) return { notModified: true };
     this.etag = answer.headers.get('etag') ?? undefined;
     return { notModified: false, answer: answer.body as CheckInAnswer };
+  }
+
+  /** The device's consent to an update that asks for it (or a refusal, with a reason). */
+  async confirm(updateId: string, answer: { confirmed: boolean; reason?: string }, signal?: AbortSignal): Promise<void> {
+    await this.api.call('POST', `${this.base}/updates/${encodeURIComponent(updateId)}/confirmation`, { credentials: this.credentials, json: answer, signal });
   }
 
   async report(updateId: string, report: StatusReport, signal?: AbortSignal): Promise<void> {

@@ -38,6 +38,11 @@ export class RunStats {
   activated = 0;
   /** MQTT: updates the service cancelled before the device's final report landed (a race the protocol allows). */
   cancelledBeforeReport = 0;
+  /** Consent (`confirmation_required`): refusals sent (`--refuse-rate`) and consents given. */
+  consentRefused = 0;
+  consentGiven = 0;
+  /** Devices that completed an update and never came back (`--brick-rate`): their health check fails. */
+  bricked = 0;
   /** Failed updates the service released again (an automatic retry) and the devices worked on again. */
   retriesWorked = 0;
   /** Answers 429 (rate limited), each followed by a wait and the same request again; and those waits in total. */
@@ -102,6 +107,10 @@ export class RunStats {
       ['failed (injected)', String(this.failedInjected)],
       ['cancelled', `${this.cancelled}${this.cancelledBeforeReport > 0 ? ` (and ${this.cancelledBeforeReport} cancelled by the service before the device's last MQTT report landed)` : ''}`],
       ['already finished', String(this.alreadyFinished)],
+      ...(this.consentGiven + this.consentRefused > 0
+        ? [['consent given / refused first', `${this.consentGiven} / ${this.consentRefused}`] as [string, string]]
+        : []),
+      ...(this.bricked > 0 ? [['bricked on reboot (never came back)', String(this.bricked)] as [string, string]] : []),
       ...(this.stagedReported > 0
         ? [['blue-green staged / switched', `${this.stagedReported} / ${this.activated}`] as [string, string]]
         : []),

@@ -8,6 +8,13 @@ import type { RunStats } from './run-stats';
 export interface DeviceBehaviour {
   /** Share (0..1) of updates of kind `update` the device fails on purpose, at a random phase; a rollback never is. */
   failureRate: number;
+  /** Share (0..1) of updates asking for consent that the device refuses once (and accepts a poll later). */
+  refuseRate: number;
+  /**
+   * Share (0..1) of updates of kind `update` after which the device bricks on reboot: it reports
+   * `completed` and is never heard of again, so a campaign's health check fails it.
+   */
+  brickRate: number;
   /** Mean pause before each phase report (uniformly 0.5x to 1.5x), standing in for real work. */
   phaseDelayMs: number;
   /** Pause between HTTP check-ins while waiting for work or for a blue-green switch. */
@@ -45,6 +52,8 @@ export interface Outcome {
    * service cancelled it before that report landed (and will refuse it): `cancelled` is right too.
    */
   cancelledFirst?: boolean;
+  /** The device bricked after completing it: a campaign with a health window fails it (`health_check`). */
+  bricked?: boolean;
 }
 
 /** The phase a failure is injected at, and the error code the device reports then. */
@@ -93,6 +102,8 @@ export class SimulatedDevice {
   private wakeUp: (() => void) | undefined;
   private commandPending = false;
   private activatePending = false;
+  /** Completed an update and never came back (`--brick-rate`): no check-in, no report, ever. */
+  private bricked = false;
 
   constructor(
     private readonly index: number,
@@ -114,7 +125,7 @@ export class SimulatedDevice {
   }
 
   private get stopped(): boolean {
-    return this.behaviour.stop.aborted || Date.now() >= this.behaviour.deadline;
+    return this.bricked || this.behaviour.stop.aborted || Date.now() >= this.behaviour.deadline;
   }
 
   /** Subscribes to its commands (MQTT) and checks in once, as a device does when it starts. */
@@ -261,7 +272,16 @@ export class SimulatedDevice {
       this.behaviour.activity?.end();
     }
     this.record(update, end, started);
+    if (end.status === 'completed' && update.kind === 'update' && Math.random() < this.behaviour.brickRate) {
+      // The reboot into the new image never finishes: no check-in with the new version, ever.
+      this.bricked = true;
+      this.stats.bricked++;
+      const outcome = this.outcomes.get(update.update_id);
+      if (outcome) outcome.bricked = true;
+      return;
+    }
     if (end.status === 'completed') {
+      // With a campaign's health window, this check-in (the new version) is what confirms the update.
       // After the reboot a device checks in with its new version. Over HTTP the report is already
       // applied, so the service must not offer the same update again (MQTT reports are applied
       // asynchronously, which the final verification covers).
@@ -296,6 +316,7 @@ export class SimulatedDevice {
       if (mismatch) return mismatch;
       this.stats.activated++;
     } else {
+      if (update.confirmation_required) await this.consent(update, signal);
       await this.report(update.update_id, { status: 'in_progress', progress_percentage: 0 }, signal);
       await step({ status: 'downloading', progress_percentage: 0, bytes_downloaded: 0 });
       if ((failed = await failIfInjected('downloading'))) return failed;
@@ -326,6 +347,21 @@ export class SimulatedDevice {
     if ((failed = await failIfInjected('rebooting'))) return failed;
     await step({ status: 'completed', progress_percentage: 100, firmware_version: update.version });
     return { status: 'completed' };
+  }
+
+  /**
+   * Consent for an update that asks for it: at `--refuse-rate` the device first refuses (its user
+   * postponed it) and gives its consent a poll later, as hawkBit's consent flow allows.
+   */
+  private async consent(update: OfferedUpdate, signal: AbortSignal): Promise<void> {
+    if (Math.random() < this.behaviour.refuseRate) {
+      await this.api.confirm(update.update_id, { confirmed: false, reason: 'simulated refusal (--refuse-rate)' }, signal);
+      this.stats.consentRefused++;
+      await sleep(this.behaviour.pollMs, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) throw new Cancelled();
+    }
+    await this.api.confirm(update.update_id, { confirmed: true }, signal);
+    this.stats.consentGiven++;
   }
 
   /**

@@ -65,6 +65,9 @@ export const ErrorCode = {
   UpdateRetriesExhausted: 'update/retries_exhausted',
   UpdateDuplicateDevice: 'update/duplicate_device_id',
   UpdateCampaignManaged: 'update/campaign_managed',
+  UpdateAwaitingConfirmation: 'update/awaiting_confirmation',
+  UpdateNotAwaitingConfirmation: 'update/not_awaiting_confirmation',
+  UpdateNoHealthCheck: 'update/no_health_check',
   RollbackVersionNotFound: 'rollback/version_not_found',
 
   // campaigns
@@ -73,6 +76,7 @@ export const ErrorCode = {
   CampaignApprovalRequired: 'campaign/approval_required',
   CampaignSelfApproval: 'campaign/self_approval',
   CampaignNoNextStage: 'campaign/no_next_stage',
+  CampaignNothingToRetry: 'campaign/nothing_to_retry',
 
   // persistence
   Duplicate: 'resource/duplicate',

@@ -4,13 +4,16 @@ import { Clock } from '../../common/time/clock';
 import type { TransactionClient } from '../../database/prisma.service';
 import type { Campaign, Prisma } from '../../generated/prisma/client';
 import { OutboxService } from '../events/outbox.service';
+import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
 import { FirmwareService } from '../firmware/firmware.service';
 import { TargetSelectionService } from '../targeting/target-selection.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import type { TargetSpec } from '../targeting/target-spec';
-import { CampaignUpdatesService, type StageCount } from '../updates/campaign-updates.service';
+import { type CampaignRowsSpec, CampaignUpdatesService, type StageCount } from '../updates/campaign-updates.service';
 import { type CampaignKey, CampaignsRepository } from './campaigns.repository';
 import type { CampaignStatus, DeploymentStrategy } from './domain/campaign-state';
 import type { Breach } from './domain/campaign-tallies';
+import { usesDeviceZone, windowsOf } from './domain/maintenance-windows';
 import { firstStageAtLeastOne, percentHundredths, stagePercentages } from './domain/stage-plan';
 
 /** Who made a transition: a caller of the API, or the rollout itself. */
@@ -49,6 +52,7 @@ export class CampaignLifecycle {
     private readonly targeting: TargetSelectionService,
     private readonly firmware: FirmwareService,
     private readonly clock: Clock,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /** Moves the campaign to `to`, with a timeline row and an outbox event. */
@@ -72,24 +76,19 @@ export class CampaignLifecycle {
     const strategy = campaign.deploymentStrategy as DeploymentStrategy;
     const selection = await this.targeting.campaignSelection(campaign.organizationId, targetSpecOf(campaign), firmware);
     const percentages = stagePercentages({ strategy, stages: campaign.stages, canaryPercentage: campaign.canaryPercentage });
+    // Read before the resolution's snapshot: a continuous campaign's joins take over from there.
+    const joinCursor = campaign.continuous ? await this.repository.changesVisibleTo(tx) : null;
     const created = await this.updates.createRows(
       {
-        ...key,
-        kind: 'update',
-        firmwareId: firmware.firmware_id,
-        toVersion: firmware.version,
-        downloadSize: BigInt(firmware.file_size),
-        priority: campaign.priority,
-        maxRetries: campaign.maxRetries,
-        timeoutMinutes: campaign.timeoutMinutes,
-        createdBy: campaign.createdBy,
-        activation: strategy === 'blue_green' ? 'deferred' : 'immediate',
+        ...campaignRowTemplate(campaign, firmware),
         selection: selection.query,
         stageHundredths: percentHundredths(percentages),
         firstStageAtLeastOne: firstStageAtLeastOne(strategy),
       },
       tx,
     );
+    // Windows judged in device zones are evaluated per distinct zone: the rollout reads them here.
+    const deviceTimeZones = usesDeviceZone(windowsOf(campaign)) ? await this.updates.timeZones(tx, key) : [];
     const planned = new Map(created.map((row) => [row.stage, row.count]));
     await this.repository.createStages(key, percentages.map((percentage, stage) => ({ stage, percentage, planned: planned.get(stage) ?? 0 })), tx);
     await this.recordCounts(tx, key, 'update', created, 1);
@@ -103,10 +102,10 @@ export class CampaignLifecycle {
       actor,
       reason: `${total} device${total === 1 ? '' : 's'} to update`,
       data: { devices: total, matched: counts.matched, compatible: counts.compatible, already_on_target_version: counts.alreadyOnTargetVersion },
-      fields: { openStage: 0, actualStart: campaign.actualStart ?? now, totalDevices: total, targetDeviceCount: total, alreadyOnTargetVersion: counts.alreadyOnTargetVersion },
+      fields: { openStage: 0, actualStart: campaign.actualStart ?? now, totalDevices: total, targetDeviceCount: total, alreadyOnTargetVersion: counts.alreadyOnTargetVersion, joinCursor, deviceTimeZones },
     });
     if (strategy === 'staged' || strategy === 'canary') await this.record(tx, started, { event: 'stage_opened', from: started.status, to: started.status, actor, data: { stage: 0, devices: planned.get(0) ?? 0 } });
-    if (total === 0) {
+    if (total === 0 && !campaign.continuous) {
       started = await this.complete(
         tx,
         started,
@@ -130,8 +129,8 @@ export class CampaignLifecycle {
   }
 
   /**
-   * The threshold tripped: nothing more is released (unreleased rows cancelled, due retries
-   * dropped), the campaign fails, and with `rollBack` every device it completed goes back. Before
+   * The threshold tripped: nothing more is released (unreleased rows and rows waiting for the
+   * device's consent cancelled, due retries dropped), the campaign fails, and with `rollBack` every device it completed goes back. Before
    * a blue-green switch (`cancelStaged`) the staged and staging updates are cancelled instead: no
    * device activated anything.
    */
@@ -141,6 +140,7 @@ export class CampaignLifecycle {
     const reason = `Failure rate ${breach.failureRate}% reached the threshold of ${breach.thresholdPercent}% (${breach.failures} of ${breach.finished} finished updates${where})`;
     await this.recordCounts(tx, key, 'update', await this.updates.cancelUnreleased(tx, key, 'update'), -1);
     await this.updates.dropRetries(tx, key);
+    await this.updates.cancelReleased(tx, key, `Campaign ${campaign.campaignId} failed: ${reason}`, 'awaiting_confirmation');
     if (options.cancelStaged) await this.updates.cancelReleased(tx, key, `Campaign ${campaign.campaignId} failed before its switch: ${reason}`);
     const failed = await this.transition(tx, campaign, {
       event: 'failed',
@@ -193,12 +193,14 @@ export class CampaignLifecycle {
   }
 
   /**
-   * `scheduled_end` passed: rows never released are cancelled and due retries dropped; before a
-   * blue-green switch the staging updates are cancelled too (nothing will switch them).
+   * `scheduled_end` passed: rows never released are cancelled, and so are rows still waiting for
+   * their device's consent, and due retries dropped; before a blue-green switch the staging
+   * updates are cancelled too (nothing will switch them).
    */
   async stopReleasing(tx: TransactionClient, campaign: Campaign, cancelStaged: boolean): Promise<void> {
     const key = keyOf(campaign);
     await this.recordCounts(tx, key, 'update', await this.updates.cancelUnreleased(tx, key, 'update'), -1);
+    await this.updates.cancelReleased(tx, key, `Campaign ${campaign.campaignId} reached its scheduled_end before the device consented`, 'awaiting_confirmation');
     await this.updates.dropRetries(tx, key);
     if (cancelStaged) await this.updates.cancelReleased(tx, key, `Campaign ${campaign.campaignId} reached its scheduled_end before its switch`);
   }
@@ -211,7 +213,10 @@ export class CampaignLifecycle {
     return this.transition(tx, campaign, { event: 'rolled_back', to: 'rolled_back', actor: SCHEDULER, reason: 'Every rollback update finished', fields: { actualEnd: this.clock.now() } });
   }
 
-  /** A timeline row and the matching `campaign.<event>` outbox event, with what notification services need. */
+  /**
+   * A timeline row and the matching `campaign.<event>` outbox event, with what notification
+   * services need; a notified event also gets a delivery per `webhook:` channel.
+   */
   async record(tx: TransactionClient, campaign: Campaign, entry: Omit<Transition, 'to' | 'fields'> & { from: string | null; to: string }): Promise<void> {
     await this.repository.addEvent(
       {
@@ -226,7 +231,7 @@ export class CampaignLifecycle {
       },
       tx,
     );
-    await this.outbox.record(tx, {
+    const envelope = await this.outbox.record(tx, {
       type: `campaign.${entry.event}`,
       organizationId: campaign.organizationId,
       data: {
@@ -248,6 +253,9 @@ export class CampaignLifecycle {
         notification_channels: campaign.notificationChannels,
       },
     });
+    if (isNotified(campaign, entry.event)) {
+      await this.webhooks.enqueue(tx, { organizationId: campaign.organizationId, campaignId: campaign.campaignId, channels: campaign.notificationChannels, envelope });
+    }
   }
 
   /** Counts of rows a bulk statement created (`sign` 1) or moved out of their bucket into `cancelled` (`sign` -1). */
@@ -262,6 +270,33 @@ export class CampaignLifecycle {
     );
     await this.repository.addDeltas(deltas, tx);
   }
+}
+
+/** Whether the campaign's notify flags cover this transition: its start, its completion, or a failure or rollback. */
+function isNotified(campaign: Pick<Campaign, 'notifyOnStart' | 'notifyOnComplete' | 'notifyOnFailure'>, event: string): boolean {
+  if (event === 'started') return campaign.notifyOnStart;
+  if (event === 'completed') return campaign.notifyOnComplete;
+  if (event === 'failed' || event === 'rolled_back') return campaign.notifyOnFailure;
+  return false;
+}
+
+type CampaignRowTemplate = Omit<CampaignRowsSpec, 'selection' | 'stageHundredths' | 'firstStageAtLeastOne'>;
+
+/** What every update row a campaign creates shares (at its start or when a device joins): its firmware and settings. */
+export function campaignRowTemplate(campaign: Campaign, firmware: FirmwareResponseDto): CampaignRowTemplate {
+  return {
+    ...keyOf(campaign),
+    kind: 'update',
+    firmwareId: firmware.firmware_id,
+    toVersion: firmware.version,
+    downloadSize: BigInt(firmware.file_size),
+    priority: campaign.priority,
+    maxRetries: campaign.maxRetries,
+    timeoutMinutes: campaign.timeoutMinutes,
+    createdBy: campaign.createdBy,
+    activation: campaign.deploymentStrategy === 'blue_green' ? 'deferred' : 'immediate',
+    defaultTimeZone: campaign.defaultTimeZone,
+  };
 }
 
 export function keyOf(campaign: Pick<Campaign, 'organizationId' | 'campaignId'>): CampaignKey {

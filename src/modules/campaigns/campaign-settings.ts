@@ -1,6 +1,8 @@
 import type { FieldError } from '../../common/errors/domain-error';
 import type { Campaign } from '../../generated/prisma/client';
 import type { DeploymentStrategy } from './domain/campaign-state';
+import { type MaintenanceWindow, windowProblems, windowsOf } from './domain/maintenance-windows';
+import { rateProblems, type RolloutRate, rolloutRateOf } from './domain/rollout-rate';
 import { DEFAULT_STAGES } from './domain/stage-plan';
 import type { CampaignSettingsDto, CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 
@@ -31,6 +33,12 @@ export interface CampaignSettings {
   canaryDurationMinutes: number;
   maxRetries: number;
   minFailureSample: number;
+  healthCheckWindowMinutes: number;
+  requiresDeviceConfirmation: boolean;
+  continuous: boolean;
+  maintenanceWindows: MaintenanceWindow[] | null;
+  defaultTimeZone: string | null;
+  rolloutRate: RolloutRate | null;
 }
 
 /** Request field → stored field, for every setting a request may give or change. */
@@ -60,11 +68,17 @@ const FIELDS = {
   canary_duration_minutes: 'canaryDurationMinutes',
   max_retries: 'maxRetries',
   min_failure_sample: 'minFailureSample',
+  health_check_window_minutes: 'healthCheckWindowMinutes',
+  requires_device_confirmation: 'requiresDeviceConfirmation',
+  continuous: 'continuous',
+  maintenance_windows: 'maintenanceWindows',
+  default_time_zone: 'defaultTimeZone',
+  rollout_rate: 'rolloutRate',
 } as const satisfies Record<string, keyof CampaignSettings>;
 type RequestField = keyof typeof FIELDS;
 
 /** Fields a request may set to null (clearing them). */
-const NULLABLE: readonly RequestField[] = ['description', 'scheduled_start', 'scheduled_end', 'target_filters'];
+const NULLABLE: readonly RequestField[] = ['description', 'scheduled_start', 'scheduled_end', 'target_filters', 'maintenance_windows', 'default_time_zone', 'rollout_rate'];
 
 export const DEFAULT_SETTINGS: Omit<CampaignSettings, 'name' | 'targetDevices' | 'targetGroups' | 'targetFilters'> = {
   description: null,
@@ -88,6 +102,12 @@ export const DEFAULT_SETTINGS: Omit<CampaignSettings, 'name' | 'targetDevices' |
   canaryDurationMinutes: 60,
   maxRetries: 0,
   minFailureSample: 10,
+  healthCheckWindowMinutes: 0,
+  requiresDeviceConfirmation: false,
+  continuous: false,
+  maintenanceWindows: null,
+  defaultTimeZone: null,
+  rolloutRate: null,
 };
 
 /** The settings of a new campaign: what the request gives, defaults for the rest. */
@@ -124,6 +144,12 @@ export function settingsOf(campaign: Campaign): CampaignSettings {
     canaryDurationMinutes: campaign.canaryDurationMinutes,
     maxRetries: campaign.maxRetries,
     minFailureSample: campaign.minFailureSample,
+    healthCheckWindowMinutes: campaign.healthCheckWindowMinutes,
+    requiresDeviceConfirmation: campaign.requiresDeviceConfirmation,
+    continuous: campaign.continuous,
+    maintenanceWindows: windowsOf(campaign),
+    defaultTimeZone: campaign.defaultTimeZone,
+    rolloutRate: rolloutRateOf(campaign),
   };
 }
 
@@ -166,5 +192,6 @@ export function settingsProblems(settings: CampaignSettings, strategy: Deploymen
   if (stages.some((percentage, index) => index > 0 && percentage <= stages[index - 1]) || stages.at(-1) !== 100) {
     errors.push({ loc: ['body', 'stages'], msg: 'stages must be strictly increasing percentages ending at 100, e.g. [10, 50, 100]', type: 'stages' });
   }
+  errors.push(...windowProblems(settings.maintenanceWindows, settings.defaultTimeZone), ...rateProblems(settings.rolloutRate));
   return errors;
 }

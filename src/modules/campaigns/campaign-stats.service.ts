@@ -7,6 +7,8 @@ import { totalProgress } from './campaign.mapper';
 import { keyOf } from './campaign-lifecycle';
 import type { DeploymentStrategy } from './domain/campaign-state';
 import { emptyCounts, failureCounting, failureRate, progressOf, TALLY_BUCKETS, type TallyCounts } from './domain/campaign-tallies';
+import { nextWindowAt, WindowCalendar } from './domain/maintenance-windows';
+import { ratePerMinute, rolloutRateOf } from './domain/rollout-rate';
 import { gateMinutes } from './domain/stage-plan';
 import type { CampaignStageStatsDto, CampaignStatsResponseDto } from './dto/campaign.dto';
 
@@ -19,6 +21,9 @@ export class CampaignStatsService {
     private readonly clock: Clock,
   ) {}
 
+  /** Remembers maintenance window states between reads (see `WindowCalendar`). */
+  private readonly calendar = new WindowCalendar();
+
   /** @throws NotFoundError `campaign/not_found`. */
   async stats(organizationId: string, campaignId: string): Promise<CampaignStatsResponseDto> {
     const campaign = await this.campaigns.require(organizationId, campaignId);
@@ -29,12 +34,26 @@ export class CampaignStatsService {
       this.repository.stages(key),
       this.repository.releasedSince(key, new Date(now.getTime() - 60_000)),
     ]);
-    return campaignStats(campaign, tallies, stages, releasedLastMinute);
+    return { ...campaignStats(campaign, tallies, stages, releasedLastMinute), ...this.policyStats(campaign, tallies, now) };
+  }
+
+  /** The maintenance windows' next opening and the ramp's rate now. */
+  private policyStats(campaign: Campaign, tallies: CampaignTallies, now: Date): Pick<CampaignStatsResponseDto, 'next_window_at' | 'ramp_rate_per_minute'> {
+    const rate = rolloutRateOf(campaign);
+    return {
+      next_window_at: nextWindowAt(this.calendar, campaign, now)?.toISOString() ?? null,
+      ramp_rate_per_minute: rate === null ? null : round2(ratePerMinute(rate, totalProgress(tallies).completed)),
+    };
   }
 }
 
 /** The stats of a campaign from its counts and stages. */
-export function campaignStats(campaign: Campaign, tallies: CampaignTallies, stages: CampaignStage[], releasesPerMinute: number): CampaignStatsResponseDto {
+export function campaignStats(
+  campaign: Campaign,
+  tallies: CampaignTallies,
+  stages: CampaignStage[],
+  releasesPerMinute: number,
+): Omit<CampaignStatsResponseDto, 'next_window_at' | 'ramp_rate_per_minute'> {
   const total = totalProgress(tallies);
   const counts = [...tallies.stages.values()].reduce((sum: TallyCounts, stage) => {
     for (const bucket of TALLY_BUCKETS) sum[bucket] += stage[bucket];
@@ -42,10 +61,11 @@ export function campaignStats(campaign: Campaign, tallies: CampaignTallies, stag
   }, emptyCounts());
   const counting = failureCounting(campaign.rollbackTriggers);
   const rate = failureRate(total, counting);
-  const finished = total.completed + total.failed + total.timedOut + total.cancelled + total.rolledBack;
+  const finished = total.completed + total.failed + total.timedOut + total.healthFailed + total.cancelled + total.rolledBack;
+  // A completed device whose health window is open is neither a success nor a failure yet.
   const succeeded = total.completed + total.rolledBack;
-  const failed = total.failed + total.timedOut;
-  const remaining = total.unreleased + total.inFlight + total.awaiting;
+  const failed = total.failed + total.timedOut + total.healthFailed;
+  const remaining = total.unreleased + total.inFlight + total.awaiting + total.awaitingConfirmation + total.healthPending;
   const rollback = progressOf(tallies.rollback);
   return {
     campaign_id: campaign.campaignId,
@@ -58,6 +78,8 @@ export function campaignStats(campaign: Campaign, tallies: CampaignTallies, stag
     success_rate: succeeded + failed === 0 ? 0 : round2((succeeded / (succeeded + failed)) * 100),
     counts: { ...counts },
     waiting_busy: counts.waiting_busy,
+    awaiting_confirmation: counts.awaiting_confirmation,
+    health_pending: counts.health_pending,
     already_on_target_version: campaign.alreadyOnTargetVersion,
     stages: stages.map((stage) => stageStats(campaign, stage, tallies.stages.get(stage.stage) ?? emptyCounts(), stages.length)),
     failure_rate: rate.rate === null ? null : round2(rate.rate * 100),
@@ -81,9 +103,9 @@ function stageStats(campaign: Campaign, stage: CampaignStage, counts: TallyCount
     percentage: stage.percentage,
     planned: stage.planned,
     released: stage.released,
-    in_flight: progress.inFlight + progress.awaiting,
+    in_flight: progress.inFlight + progress.awaiting + progress.awaitingConfirmation,
     completed: progress.completed + progress.rolledBack,
-    failed: progress.failed + progress.timedOut,
+    failed: progress.failed + progress.timedOut + progress.healthFailed,
     cancelled: progress.cancelled,
     failure_rate: rate.rate === null ? null : round2(rate.rate * 100),
     opened_at: stage.openedAt?.toISOString() ?? null,

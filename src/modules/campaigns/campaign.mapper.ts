@@ -4,6 +4,8 @@ import type { CampaignDeviceRow } from '../updates/campaign-updates.service';
 import type { CampaignTallies } from './campaigns.repository';
 import type { DeploymentStrategy } from './domain/campaign-state';
 import { addCounts, emptyCounts, type Progress, progressOf, type TallyCounts } from './domain/campaign-tallies';
+import { windowsOf } from './domain/maintenance-windows';
+import { rolloutRateOf } from './domain/rollout-rate';
 import { firstStageAtLeastOne, stagePercentages, stageSizes } from './domain/stage-plan';
 import type {
   CampaignDetailResponseDto,
@@ -18,6 +20,8 @@ export interface CampaignView {
   firmware: FirmwareResponseDto | null;
   tallies: CampaignTallies;
   stages: CampaignStage[];
+  /** When a maintenance window next opens; null without windows (or not looked up). */
+  nextWindowAt?: Date | null;
 }
 
 /** All update rows of a campaign, every stage together. */
@@ -58,6 +62,14 @@ export function toCampaignResponse(campaign: Campaign, view: CampaignView): Camp
     canary_duration_minutes: campaign.canaryDurationMinutes,
     max_retries: campaign.maxRetries,
     min_failure_sample: campaign.minFailureSample,
+    health_check_window_minutes: campaign.healthCheckWindowMinutes,
+    requires_device_confirmation: campaign.requiresDeviceConfirmation,
+    continuous: campaign.continuous,
+    retry_of: campaign.retryOf,
+    maintenance_windows: windowsOf(campaign),
+    default_time_zone: campaign.defaultTimeZone,
+    rollout_rate: rolloutRateOf(campaign),
+    next_window_at: iso(view.nextWindowAt ?? null),
     status: campaign.status,
     target_device_count: campaign.targetDeviceCount,
     targeted_devices: campaign.targetDevices.length,
@@ -65,9 +77,9 @@ export function toCampaignResponse(campaign: Campaign, view: CampaignView): Camp
     total_devices: campaign.totalDevices,
     already_on_target_version: campaign.alreadyOnTargetVersion,
     pending_devices: progress.unreleased,
-    in_progress_devices: progress.inFlight + progress.awaiting,
-    completed_devices: progress.completed,
-    failed_devices: progress.failed + progress.timedOut,
+    in_progress_devices: progress.inFlight + progress.awaiting + progress.awaitingConfirmation,
+    completed_devices: progress.completed + progress.healthPending,
+    failed_devices: progress.failed + progress.timedOut + progress.healthFailed,
     cancelled_devices: progress.cancelled,
     current_stage: campaign.openStage,
     stage_plan: stagePlan(campaign, view.stages),

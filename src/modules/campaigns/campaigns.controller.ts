@@ -16,6 +16,7 @@ import {
   ListCampaignsQueryDto,
   UpdateCampaignDto,
 } from './dto/campaign.dto';
+import { CampaignPlanResponseDto } from './dto/campaign-plan.dto';
 
 const TRANSITION_CONFLICT = { type: ErrorResponseDto, description: '`campaign/invalid_transition`: not allowed in the current status (named in `detail`)' };
 
@@ -35,6 +36,20 @@ export class CampaignsController {
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'A bad field, no targets (`target/no_targets`) or a bad filter (`target/invalid_filter`)' })
   createCampaign(@Body() body: CreateCampaignDto, @CurrentOrganization() organizationId: string, @CurrentAuditContext() audit: AuditContext): Promise<CampaignDetailResponseDto> {
     return this.campaigns.create(organizationId, body, audit);
+  }
+
+  /**
+   * The dry run of a campaign body: what a start would select now, stage by stage, what it would
+   * leave out and why, the next window openings and an estimated duration. Validated as create;
+   * writes nothing.
+   */
+  @Post('plan')
+  @HttpCode(HttpStatus.OK)
+  @Auth('viewer')
+  @ApiOkResponse({ type: CampaignPlanResponseDto })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'As create: a bad field, no targets (`target/no_targets`) or a bad filter (`target/invalid_filter`)' })
+  planCampaign(@Body() body: CreateCampaignDto, @CurrentOrganization() organizationId: string): Promise<CampaignPlanResponseDto> {
+    return this.campaigns.plan(organizationId, body);
   }
 
   /** The organization's campaigns, newest first. */
@@ -156,6 +171,18 @@ export class CampaignsController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`campaign/invalid_transition` unless running; `campaign/no_next_stage` at the last stage' })
   advanceCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentAuditContext() audit: AuditContext): Promise<CampaignDetailResponseDto> {
     return this.campaigns.advance(organizationId, params.campaign_id, audit);
+  }
+
+  /**
+   * Creates a campaign over the devices whose update failed (timeouts included) in this finished
+   * campaign: same settings, `retry_of` naming it, those devices as its explicit targets.
+   */
+  @Post(':campaign_id/retry')
+  @Auth('operator')
+  @ApiCreatedResponse({ type: CampaignDetailResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: '`campaign/invalid_transition` unless finished; `campaign/nothing_to_retry` when no device failed' })
+  retryCampaign(@Param() params: CampaignIdParamDto, @CurrentOrganization() organizationId: string, @CurrentAuditContext() audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    return this.campaigns.retry(organizationId, params.campaign_id, audit);
   }
 
   /** The campaign's devices: stage, status and update of each (and their rollback updates). */

@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../../common/time/clock';
 import { AuditModule } from '../audit/audit.module';
 import { FirmwareModule } from '../firmware/firmware.module';
 import { TargetingModule } from '../targeting/targeting.module';
 import { UpdatesModule } from '../updates/updates.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { CampaignJoins } from './campaign-joins';
+import { CampaignEventsController } from './campaign-events.controller';
+import { CampaignEventsStream } from './campaign-events.stream';
 import { CampaignKicks } from './campaign-kicks';
 import { CampaignLifecycle } from './campaign-lifecycle';
+import { CampaignPlanner } from './campaign-planner';
 import { CampaignStatsService } from './campaign-stats.service';
 import { CampaignTalliesListener } from './campaign-tallies.listener';
 import { CampaignsFirmwareUsage, CampaignsFleetStats } from './campaign-usage';
@@ -19,19 +23,21 @@ import { CampaignsService } from './campaigns.service';
  * module's hook), stats, timeline and events. The rollout module drives them from there.
  */
 @Module({
-  imports: [AuditModule, FirmwareModule, TargetingModule, UpdatesModule],
-  controllers: [CampaignsController],
+  imports: [AuditModule, FirmwareModule, TargetingModule, UpdatesModule, WebhooksModule],
+  controllers: [CampaignsController, CampaignEventsController],
   providers: [
-    Clock,
     CampaignsRepository,
     CampaignsService,
     CampaignLifecycle,
+    CampaignJoins,
+    CampaignPlanner,
     CampaignStatsService,
+    CampaignEventsStream,
     CampaignKicks,
     CampaignTalliesListener,
     CampaignsFirmwareUsage,
     CampaignsFleetStats,
   ],
-  exports: [Clock, CampaignsRepository, CampaignsService, CampaignLifecycle, CampaignStatsService, CampaignKicks],
+  exports: [CampaignsRepository, CampaignsService, CampaignLifecycle, CampaignJoins, CampaignStatsService, CampaignKicks],
 })
 export class CampaignsModule {}

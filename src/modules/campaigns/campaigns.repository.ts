@@ -47,6 +47,12 @@ function emptyTallies(): CampaignTallies {
   return { stages: new Map(), rollback: emptyCounts(), completedSeconds: 0 };
 }
 
+/**
+ * How far the join cursor may be held back by an open transaction: one open longer is taken not
+ * to be writing devices (an idle session), so it cannot make every join rescan hours of changes.
+ */
+const JOIN_HOLD_MAX = '10 minutes';
+
 /** The extra bucket of tallies that sums completed rows' durations (start to completion). */
 export const COMPLETED_SECONDS = 'completed_seconds';
 
@@ -76,18 +82,33 @@ export class CampaignsRepository {
   /**
    * The campaign locked for a tick when it still has rollout work, no other replica holds it
    * (SKIP LOCKED) and, with `minIntervalMs`, no replica ticked it more recently than that; else
-   * null. The tick's time is recorded, so any number of replicas tick a campaign at one pace.
+   * null. The tick's time is recorded, so any number of replicas tick a campaign at one pace;
+   * `sinceLastTickMs` is the database time since the tick before (null for the first), for the ramp.
    */
-  async lockForTick(organizationId: string, campaignId: string, minIntervalMs: number | null, tx: TransactionClient): Promise<Campaign | null> {
+  async lockForTick(
+    organizationId: string,
+    campaignId: string,
+    minIntervalMs: number | null,
+    tx: TransactionClient,
+  ): Promise<(Campaign & { sinceLastTickMs: number | null }) | null> {
     const due = minIntervalMs === null ? Prisma.empty : Prisma.sql`AND (last_tick_at IS NULL OR last_tick_at <= now() - make_interval(secs => ${minIntervalMs}::float8 / 1000))`;
-    const [row] = await tx.$queryRaw<{ campaign_id: string }[]>`
-      UPDATE ota.campaigns SET last_tick_at = now()
-       WHERE (organization_id, campaign_id) IN (
-         SELECT organization_id, campaign_id FROM ota.campaigns
-          WHERE organization_id = ${organizationId} AND campaign_id = ${campaignId} AND status IN (${ACTIVE}) ${due}
-            FOR UPDATE SKIP LOCKED)
-      RETURNING campaign_id`;
-    return row ? this.findById(organizationId, campaignId, tx) : null;
+    const [row] = await tx.$queryRaw<{ campaign_id: string; since_ms: number | null }[]>`
+      UPDATE ota.campaigns c SET last_tick_at = now()
+        FROM (SELECT organization_id, campaign_id, last_tick_at FROM ota.campaigns
+               WHERE organization_id = ${organizationId} AND campaign_id = ${campaignId} AND status IN (${ACTIVE}) ${due}
+                 FOR UPDATE SKIP LOCKED) previous
+       WHERE c.organization_id = previous.organization_id AND c.campaign_id = previous.campaign_id
+      RETURNING c.campaign_id, (extract(epoch FROM now() - previous.last_tick_at) * 1000)::float8 AS since_ms`;
+    if (!row) return null;
+    const campaign = await this.findById(organizationId, campaignId, tx);
+    return campaign && { ...campaign, sinceLastTickMs: row.since_ms };
+  }
+
+  /** The ramp's carried fraction of a release (a tick's bookkeeping: `updated_at` stays). */
+  async setReleaseCredit(key: CampaignKey, credit: number, tx: TransactionClient): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE ota.campaigns SET release_credit = ${credit}
+       WHERE organization_id = ${key.organizationId} AND campaign_id = ${key.campaignId}`;
   }
 
   /** Campaigns with rollout work, highest priority first, then oldest. */
@@ -132,6 +153,52 @@ export class CampaignsRepository {
     return tx.campaign.count({
       where: { organizationId, firmwareId, status: { in: ['created', 'pending_approval', ...ACTIVE_CAMPAIGN_STATUSES] } },
     });
+  }
+
+  // --- continuous joining ------------------------------------------------------------------------
+
+  /**
+   * The time up to which every device change is visible now: the database's clock, held back to
+   * the start of the oldest transaction of this database still open (its writes carry that
+   * start's time and may commit later), by at most {@link JOIN_HOLD_MAX}. Read before the
+   * join's scan, so a writer missing from this list has committed or started after it.
+   */
+  async changesVisibleTo(tx: TransactionClient): Promise<Date> {
+    const [row] = await tx.$queryRaw<{ visible: Date }[]>`
+      SELECT least(clock_timestamp(), greatest(coalesce(min(a.xact_start), clock_timestamp()), clock_timestamp() - ${JOIN_HOLD_MAX}::interval)) AS visible
+        FROM pg_stat_activity a
+       WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'
+         AND a.state <> 'idle' AND a.xact_start IS NOT NULL`;
+    return row.visible;
+  }
+
+  /** Records a join: rows added to `stage` (its plan and the campaign's totals grow, the stage has work again) and the new cursor. */
+  async recordJoin(key: CampaignKey, join: { stage: number; devices: number; cursor: Date; timeZones: string[] }, tx: TransactionClient): Promise<Campaign> {
+    if (join.devices > 0) {
+      await tx.campaignStage.update({
+        where: { organizationId_campaignId_stage: { ...key, stage: join.stage } },
+        data: { planned: { increment: join.devices }, finishedAt: null },
+      });
+    }
+    return tx.campaign.update({
+      where: { organizationId_campaignId: key },
+      data: {
+        joinCursor: join.cursor,
+        ...(join.devices > 0 ? { totalDevices: { increment: join.devices }, targetDeviceCount: { increment: join.devices } } : {}),
+        ...(join.timeZones.length > 0 ? { deviceTimeZones: join.timeZones } : {}),
+      },
+    });
+  }
+
+  /** The organization's most recently started campaigns, newest first. */
+  async recentlyStartedIds(organizationId: string, limit: number): Promise<string[]> {
+    const rows = await this.prisma.campaign.findMany({
+      where: { organizationId, actualStart: { not: null } },
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+      select: { campaignId: true },
+    });
+    return rows.map((row) => row.campaignId);
   }
 
   // --- stages ------------------------------------------------------------------------------------
@@ -258,6 +325,15 @@ export class CampaignsRepository {
 
   timeline(key: CampaignKey, tx: TransactionClient = this.prisma): Promise<CampaignEvent[]> {
     return tx.campaignEvent.findMany({ where: key, orderBy: { id: 'asc' } });
+  }
+
+  /**
+   * Up to `limit` timeline rows after `afterId`, oldest first. Every writer holds the campaign's
+   * row lock until it commits, so a campaign's rows commit in id order: none can appear behind a
+   * row already read.
+   */
+  eventsAfter(key: CampaignKey, afterId: bigint, limit: number): Promise<CampaignEvent[]> {
+    return this.prisma.campaignEvent.findMany({ where: { ...key, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: limit });
   }
 
   /** Logs a tick's releases (for the release rate) and drops entries older than an hour. */

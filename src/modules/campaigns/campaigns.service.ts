@@ -13,9 +13,12 @@ import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
 import { FirmwareService } from '../firmware/firmware.service';
 import { TargetSelectionService } from '../targeting/target-selection.service';
 import { CampaignUpdatesService } from '../updates/campaign-updates.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { applyChange, type CampaignSettings, settingsOf, settingsOfRequest, settingsProblems } from './campaign-settings';
 import { actorOf, CampaignLifecycle, keyOf, targetSpecOf } from './campaign-lifecycle';
 import { CampaignKicks } from './campaign-kicks';
+import { CampaignPlanner } from './campaign-planner';
+import { nextWindowAt, WindowCalendar } from './domain/maintenance-windows';
 import { type CampaignView, toCampaignDetail, toCampaignDevice, toCampaignResponse } from './campaign.mapper';
 import { CampaignsRepository } from './campaigns.repository';
 import { type CampaignAction, type CampaignStatus, checkAction, type DeploymentStrategy } from './domain/campaign-state';
@@ -29,6 +32,7 @@ import type {
   ListCampaignsQueryDto,
   UpdateCampaignDto,
 } from './dto/campaign.dto';
+import type { CampaignPlanResponseDto } from './dto/campaign-plan.dto';
 
 /**
  * Campaigns of one organization per call: create, read, change before the start, and the
@@ -47,7 +51,62 @@ export class CampaignsService {
     private readonly kicks: CampaignKicks,
     private readonly clock: Clock,
     private readonly auditLog: AuditService,
+    private readonly webhooks: WebhooksService,
+    private readonly planner: CampaignPlanner,
   ) {}
+
+  /** Remembers maintenance window states between reads (see `WindowCalendar`). */
+  private readonly calendar = new WindowCalendar();
+
+  /**
+   * The dry run of `create`'s body: what a start would select now, stage by stage, what it would
+   * leave out and why, and an estimated duration. Validated as `create`; writes nothing.
+   * @throws NotFoundError `firmware/not_found`.
+   * @throws ValidationError as `create`.
+   */
+  async plan(organizationId: string, request: CreateCampaignDto): Promise<CampaignPlanResponseDto> {
+    const strategy = (request.deployment_strategy ?? 'staged') as DeploymentStrategy;
+    const settings = settingsOfRequest(request);
+    // Sampled as a campaign created now would be: with a fresh id of its own.
+    const seed = randomBytes(16).toString('hex');
+    this.validate(organizationId, settings, strategy, seed);
+    const firmware = await this.firmware.get(organizationId, request.firmware_id);
+    return this.planner.plan(organizationId, settings, strategy, specOf(settings, seed), firmware);
+  }
+
+  /**
+   * A new campaign over the devices whose update in a finished campaign failed (timeouts
+   * included): every setting copied, `retry_of` naming the original, the failed devices as its
+   * explicit targets; `created`, or `pending_approval` when the original required approval.
+   * @throws NotFoundError `campaign/not_found`, `firmware/not_found` (the firmware was deleted).
+   * @throws ConflictError `campaign/invalid_transition` unless the original finished,
+   *   `campaign/nothing_to_retry` when none of its devices failed.
+   */
+  async retry(organizationId: string, campaignId: string, audit: AuditContext): Promise<CampaignDetailResponseDto> {
+    const original = await this.require(organizationId, campaignId);
+    if (!(RETRYABLE_STATUSES as readonly string[]).includes(original.status)) {
+      throw new ConflictError(ErrorCode.CampaignInvalidTransition, `Campaign ${campaignId} is ${original.status}; only a finished campaign can be retried`);
+    }
+    const failed = await this.updates.failedDeviceIds(keyOf(original));
+    if (failed.length === 0) throw new ConflictError(ErrorCode.CampaignNothingToRetry, `No device failed in campaign ${campaignId}: nothing to retry`);
+    const firmware = await this.firmware.get(organizationId, original.firmwareId);
+    const retryId = randomBytes(16).toString('hex');
+    const settings = retrySettings(settingsOf(original), failed);
+    const strategy = (original.deploymentStrategy === 'scheduled' ? 'immediate' : original.deploymentStrategy) as DeploymentStrategy;
+    const counts = await this.targeting.counts(organizationId, specOf(settings, retryId), firmware);
+    const campaign = await this.insert(organizationId, audit, {
+      campaignId: retryId,
+      settings,
+      strategy,
+      firmware,
+      requiresApproval: original.requiresApproval,
+      targetDeviceCount: counts.selected,
+      retryOf: original.campaignId,
+      reason: `Retry of campaign ${original.campaignId} over its ${failed.length} failed device${failed.length === 1 ? '' : 's'}`,
+      data: { failed_devices: failed.length },
+    });
+    return this.detail(campaign, firmware);
+  }
 
   /**
    * Creates a campaign (`created`, or `pending_approval` when it requires approval) with every
@@ -65,18 +124,39 @@ export class CampaignsService {
     const firmware = await this.firmware.get(organizationId, request.firmware_id);
     const counts = await this.targeting.counts(organizationId, specOf(settings, campaignId), firmware);
     const requiresApproval = request.requires_approval ?? false;
-    const campaign = await this.prisma.$transaction(async (tx) => {
+    const campaign = await this.insert(organizationId, audit, {
+      campaignId,
+      settings,
+      strategy,
+      firmware,
+      requiresApproval,
+      targetDeviceCount: counts.selected,
+      retryOf: null,
+      reason: requiresApproval ? 'Waiting for approval' : null,
+      data: {},
+    });
+    return this.detail(campaign, firmware);
+  }
+
+  /**
+   * Writes a new campaign (`created`, or `pending_approval` when it requires approval) with its
+   * `created` timeline entry and its audit row, in one transaction.
+   */
+  private insert(organizationId: string, audit: AuditContext, campaign: NewCampaign): Promise<Campaign> {
+    const retryOf = campaign.retryOf === null ? {} : { retry_of: campaign.retryOf };
+    return this.prisma.$transaction(async (tx) => {
       const created = await this.repository.create(
         {
-          ...storedSettings(settings),
+          ...storedSettings(campaign.settings),
           organizationId,
-          campaignId,
-          firmwareId: firmware.firmware_id,
-          deviceModel: firmware.device_model,
-          deploymentStrategy: strategy,
-          requiresApproval,
-          status: requiresApproval ? 'pending_approval' : 'created',
-          targetDeviceCount: counts.selected,
+          campaignId: campaign.campaignId,
+          firmwareId: campaign.firmware.firmware_id,
+          deviceModel: campaign.firmware.device_model,
+          deploymentStrategy: campaign.strategy,
+          requiresApproval: campaign.requiresApproval,
+          status: campaign.requiresApproval ? 'pending_approval' : 'created',
+          targetDeviceCount: campaign.targetDeviceCount,
+          retryOf: campaign.retryOf,
           createdBy: audit.principal.id,
         },
         tx,
@@ -86,26 +166,26 @@ export class CampaignsService {
         from: null,
         to: created.status,
         actor: actorOf(audit.principal),
-        reason: requiresApproval ? 'Waiting for approval' : null,
-        data: { target_device_count: counts.selected },
+        reason: campaign.reason,
+        data: { target_device_count: campaign.targetDeviceCount, ...retryOf, ...campaign.data },
       });
       await this.auditLog.record(tx, audit, {
         organizationId,
         action: 'campaign.created',
         resourceType: 'campaign',
-        resourceId: campaignId,
+        resourceId: campaign.campaignId,
         summary: {
           name: created.name,
           firmware_id: created.firmwareId,
           deployment_strategy: created.deploymentStrategy,
           priority: created.priority,
           status: created.status,
-          target_device_count: counts.selected,
+          target_device_count: campaign.targetDeviceCount,
+          ...retryOf,
         },
       });
       return created;
     });
-    return this.detail(campaign, firmware);
   }
 
   /** @throws NotFoundError `campaign/not_found`. */
@@ -127,6 +207,7 @@ export class CampaignsService {
         firmware: firmware.get(campaign.firmwareId) ?? null,
         tallies: tallies.get(campaign.campaignId) as CampaignView['tallies'],
         stages: stages.get(campaign.campaignId) ?? [],
+        nextWindowAt: nextWindowAt(this.calendar, campaign, this.clock.now()),
       }),
     );
     return listEnvelope('campaigns', { items, total: page.total }, query, {
@@ -322,7 +403,8 @@ export class CampaignsService {
       this.repository.stages(key),
       this.repository.timeline(key),
     ]);
-    return toCampaignDetail(campaign, { firmware: found.get(campaign.firmwareId) ?? null, tallies, stages }, timeline);
+    const nextWindow = nextWindowAt(this.calendar, campaign, this.clock.now());
+    return toCampaignDetail(campaign, { firmware: found.get(campaign.firmwareId) ?? null, tallies, stages, nextWindowAt: nextWindow }, timeline);
   }
 
   /**
@@ -391,12 +473,51 @@ export class CampaignsService {
     return check.noop;
   }
 
-  /** Every rule across fields, and the targets through the targeting module's rules. */
+  /** Every rule across fields, webhook channels through the webhooks module's, and the targets through the targeting module's. */
   private validate(organizationId: string, settings: CampaignSettings, strategy: DeploymentStrategy, campaignId: string): void {
-    const problems = settingsProblems(settings, strategy);
+    const problems = [...settingsProblems(settings, strategy), ...this.webhooks.channelProblems(settings.notificationChannels)];
     if (problems.length > 0) throw new ValidationError(problems);
     this.targeting.resolve(organizationId, specOf(settings, campaignId));
   }
+}
+
+/** Statuses a campaign can be retried from: it finished, one way or another. */
+/** A campaign about to be written: its settings, what it updates to, and its `created` timeline entry. */
+interface NewCampaign {
+  campaignId: string;
+  settings: CampaignSettings;
+  strategy: DeploymentStrategy;
+  firmware: FirmwareResponseDto;
+  requiresApproval: boolean;
+  targetDeviceCount: number;
+  retryOf: string | null;
+  reason: string | null;
+  /** Added to the timeline entry's data. */
+  data: Record<string, unknown>;
+}
+
+const RETRYABLE_STATUSES = ['completed', 'failed', 'cancelled', 'rolled_back'] as const satisfies readonly CampaignStatus[];
+const MAX_NAME = 200;
+const RETRY_SUFFIX = ' (retry)';
+
+/**
+ * A retry's settings: the original's, aimed at the failed devices only (all of them: no sample,
+ * no groups or filters; not bound by the request limit on `target_devices`, since the list never
+ * passes through a request), with no schedule (the original's is past) and not continuous (it ends
+ * when its devices are done).
+ */
+function retrySettings(original: CampaignSettings, failed: string[]): CampaignSettings {
+  return {
+    ...original,
+    name: `${original.name.slice(0, MAX_NAME - RETRY_SUFFIX.length)}${RETRY_SUFFIX}`,
+    targetDevices: failed,
+    targetGroups: [],
+    targetFilters: null,
+    rolloutPercentage: 100,
+    scheduledStart: null,
+    scheduledEnd: null,
+    continuous: false,
+  };
 }
 
 /** The operator's actions on a campaign (`update` has its own path) and their audit actions. */
@@ -417,7 +538,18 @@ function specOf(settings: CampaignSettings, campaignId: string) {
 
 /** The settings as campaign columns. */
 function storedSettings(settings: CampaignSettings): Omit<Prisma.CampaignUncheckedCreateInput, 'organizationId' | 'campaignId' | 'firmwareId' | 'deviceModel' | 'deploymentStrategy' | 'requiresApproval' | 'status' | 'createdBy'> {
-  return { ...settings, targetFilters: settings.targetFilters === null ? Prisma.DbNull : (settings.targetFilters as Prisma.InputJsonValue) };
+  return {
+    ...settings,
+    targetFilters: settings.targetFilters === null ? Prisma.DbNull : (settings.targetFilters as Prisma.InputJsonValue),
+    // No window is no restriction: stored as null, as is a cleared ramp.
+    maintenanceWindows: jsonColumn(settings.maintenanceWindows?.length ? settings.maintenanceWindows : null),
+    rolloutRate: jsonColumn(settings.rolloutRate),
+  };
+}
+
+/** A validated request object (DTO instances) as a JSON column value; null as SQL NULL. */
+function jsonColumn(value: object | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
 }
 
 function campaignNotFound(campaignId: string): NotFoundError {

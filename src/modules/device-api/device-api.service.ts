@@ -7,12 +7,14 @@ import { DevicesService } from '../devices/devices.service';
 import { LastSeenBuffer } from '../devices/last-seen-buffer';
 import { FirmwareService } from '../firmware/firmware.service';
 import type { UpdateResponseDto } from '../updates/dto/update.dto';
+import { DeviceConsentService } from '../updates/device-consent.service';
 import { type DeviceReport, DeviceReportsService, type ReportSource } from '../updates/device-reports.service';
+import { HealthChecksService } from '../updates/health-checks.service';
 import type { CheckInUpdateRow } from '../updates/updates.repository';
 import { CheckInReads } from './check-in-reads';
 import { CheckInAnswers, type RememberedAnswer } from './check-in-answers';
 import { DeviceApiMetrics, type ReportTransport } from './device-api.metrics';
-import type { DeviceCheckInDto, DeviceCheckInResponseDto, DeviceCheckInUpdateDto } from './dto/device-api.dto';
+import type { DeviceCheckInDto, DeviceCheckInResponseDto, DeviceCheckInUpdateDto, DeviceConfirmationDto, DeviceHealthReportDto } from './dto/device-api.dto';
 
 /**
  * A check-in answer: 304 for the ETag the device sent, or the answer serialized once (for the
@@ -27,6 +29,8 @@ export class DeviceApiService {
     private readonly devices: DevicesService,
     private readonly lastSeen: LastSeenBuffer,
     private readonly reports: DeviceReportsService,
+    private readonly consent: DeviceConsentService,
+    private readonly healthChecks: HealthChecksService,
     private readonly checkInReads: CheckInReads,
     private readonly answers: CheckInAnswers,
     private readonly firmware: FirmwareService,
@@ -73,6 +77,24 @@ export class DeviceApiService {
   async reportStatus(organizationId: string, deviceId: string, updateId: string, report: DeviceReport): Promise<UpdateResponseDto> {
     this.recordSeen(organizationId, deviceId, report);
     return this.applyReport('http', organizationId, deviceId, updateId, report);
+  }
+
+  /**
+   * The device's consent to one of its updates (see DeviceConsentService); counts as the device being seen.
+   * @throws NotFoundError `update/not_found`; ConflictError `update/not_awaiting_confirmation`.
+   */
+  confirmUpdate(organizationId: string, deviceId: string, updateId: string, body: DeviceConfirmationDto): Promise<UpdateResponseDto> {
+    this.lastSeen.record(organizationId, deviceId, { seenAt: new Date() });
+    return this.consent.answer(organizationId, deviceId, updateId, { confirmed: body.confirmed, reason: body.reason ?? undefined }, 'device');
+  }
+
+  /**
+   * The device's health report on one of its completed updates (see HealthChecksService); counts as the device being seen.
+   * @throws NotFoundError `update/not_found`; ConflictError `update/no_health_check`.
+   */
+  reportHealth(organizationId: string, deviceId: string, updateId: string, body: DeviceHealthReportDto): Promise<UpdateResponseDto> {
+    this.lastSeen.record(organizationId, deviceId, { seenAt: new Date() });
+    return this.healthChecks.report(organizationId, deviceId, updateId, { healthy: body.healthy, details: body.details ?? undefined }, 'device');
   }
 
   /** A report (over either transport) counts as the device being seen, with the version it names. */
@@ -140,6 +162,8 @@ export class DeviceApiService {
       force: row.force,
       timeout_at: row.timeoutAt === null ? null : row.timeoutAt.toISOString(),
       activation: row.activation,
+      window_ends_at: row.windowEndsAt === null ? null : row.windowEndsAt.toISOString(),
+      confirmation_required: row.status === 'awaiting_confirmation',
     };
   }
 }

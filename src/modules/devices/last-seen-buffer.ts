@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { DEVICE_LIMITS } from './device-input';
 import { DevicesRepository, type LastSeenEntry } from './devices.repository';
+import { LastSeenHook, type LastSeenListener } from './last-seen-hook';
 
 /** A flush starts as soon as this many devices are waiting, whatever the interval. */
 export const LAST_SEEN_FLUSH_THRESHOLD = 5_000;
@@ -16,7 +18,8 @@ export interface SeenReport {
  * Records when devices were last seen (and the firmware they reported) without a database write
  * per request: reports are kept in memory, one per device (the latest wins), and written in a few
  * batched statements every `LAST_SEEN_FLUSH_MS`, when {@link LAST_SEEN_FLUSH_THRESHOLD} devices wait, and
- * when the application shuts down. A failed write keeps its entries for the next one. A device's
+ * when the application shuts down. A failed write keeps its entries for the next one; a written
+ * batch goes to the {@link LastSeenHook} listeners (health confirmations). A device's
  * row is rewritten only when its time moved by `LAST_SEEN_RESOLUTION_SECONDS` or its version
  * changed, so a fleet polling faster than that mostly costs index probes, not row writes.
  */
@@ -26,13 +29,16 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
   private pending = new Map<string, LastSeenEntry>();
   private flushing: Promise<number> | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private listeners: LastSeenListener[] = [];
 
   constructor(
     private readonly repository: DevicesRepository,
+    private readonly discovery: DiscoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
+    this.listeners = this.discovery.getProviders({ metadataKey: LastSeenHook.KEY }).map((wrapper) => wrapper.instance as LastSeenListener);
     // unref: a pending flush must not keep a finished process alive; shutdown flushes anyway.
     this.timer = setInterval(() => void this.flushQuietly(), this.config.devices.lastSeenFlushMs).unref();
   }
@@ -86,9 +92,9 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
   }
 
   private async write(batch: Map<string, LastSeenEntry>): Promise<number> {
+    const entries = [...batch.values()];
     try {
-      await this.repository.recordLastSeen([...batch.values()], this.config.devices.lastSeenResolutionSeconds);
-      return batch.size;
+      await this.repository.recordLastSeen(entries, this.config.devices.lastSeenResolutionSeconds);
     } catch (error) {
       // Put the entries back under whatever arrived meanwhile, so nothing reported is lost.
       for (const [key, entry] of batch) {
@@ -97,6 +103,19 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
         else mergeInto(newer, entry.seenAt, entry.firmwareVersion, true);
       }
       throw error;
+    }
+    await this.notify(entries);
+    return batch.size;
+  }
+
+  /** The {@link LastSeenHook} listeners, after the write; a failing one is logged, the others still run. */
+  private async notify(entries: readonly LastSeenEntry[]): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener.onSeen(entries);
+      } catch (error) {
+        this.logger.error(`A last-seen listener failed on ${entries.length} devices: ${(error as Error).message}`);
+      }
     }
   }
 

@@ -4,13 +4,15 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { isTransactionConflict } from '../../database/sql-errors';
 import type { Campaign } from '../../generated/prisma/client';
+import { CampaignJoins } from '../campaigns/campaign-joins';
 import { CampaignLifecycle, keyOf, SCHEDULER } from '../campaigns/campaign-lifecycle';
 import { type CampaignKey, CampaignsRepository } from '../campaigns/campaigns.repository';
 import type { DeploymentStrategy } from '../campaigns/domain/campaign-state';
 import { emptyCounts } from '../campaigns/domain/campaign-tallies';
 import { gateMinutes } from '../campaigns/domain/stage-plan';
-import { CampaignUpdatesService } from '../updates/campaign-updates.service';
-import { planTick, type RolloutCampaign, type RolloutPlan } from './domain/rollout-plan';
+import { CampaignUpdatesService, type OpenWindow } from '../updates/campaign-updates.service';
+import { joinsNow, planTick, type RolloutCampaign, type RolloutPlan } from './domain/rollout-plan';
+import { RolloutPolicies } from './rollout-policies';
 import { RolloutMetrics } from './rollout.metrics';
 
 /** Campaigns looked at per tick, highest priority first. */
@@ -42,9 +44,11 @@ export class RolloutService {
     private readonly prisma: PrismaService,
     private readonly campaigns: CampaignsRepository,
     private readonly lifecycle: CampaignLifecycle,
+    private readonly joins: CampaignJoins,
     private readonly updates: CampaignUpdatesService,
     private readonly clock: Clock,
     private readonly metrics: RolloutMetrics,
+    private readonly policies: RolloutPolicies,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -77,9 +81,11 @@ export class RolloutService {
       return await this.prisma.longTransaction(async (tx) => {
         const campaign = await this.campaigns.lockForTick(key.organizationId, key.campaignId, minIntervalMs, tx);
         if (campaign === null) return false;
+        // Devices that came to match join first, so this tick's plan counts (and releases) them.
+        if (joinsNow(rolloutCampaign(campaign), this.clock.now())) await this.joins.join(tx, campaign);
         await this.campaigns.foldDeltas(key, tx);
-        const plan = await this.plan(campaign, tx);
-        await this.apply(tx, campaign, plan);
+        const { plan, window } = await this.policies.restrict(tx, campaign, await this.plan(campaign, tx));
+        await this.apply(tx, campaign, plan, window);
         return true;
       });
     } catch (error) {
@@ -113,7 +119,7 @@ export class RolloutService {
   }
 
   /** Applies a plan in its documented order (see `RolloutPlan`). */
-  private async apply(tx: TransactionClient, initial: Campaign, plan: RolloutPlan): Promise<void> {
+  private async apply(tx: TransactionClient, initial: Campaign, plan: RolloutPlan, window: OpenWindow | undefined): Promise<void> {
     let campaign = initial;
     const key = keyOf(campaign);
     if (plan.start) {
@@ -131,7 +137,7 @@ export class RolloutService {
       campaign = await this.lifecycle.activate(tx, campaign, SCHEDULER, `${100 - campaign.failureThresholdPercent}% or more of the devices staged the image`);
     }
     if (plan.activate || plan.sweepActivation) await this.switchStaged(tx, campaign);
-    if (plan.release > 0) await this.release(tx, campaign, 'update', plan.release);
+    if (plan.release > 0) await this.release(tx, campaign, 'update', plan.release, window);
     if (plan.releaseRetries > 0) await this.updates.releaseDueRetries(tx, key, plan.releaseRetries);
     if (plan.releaseRollback > 0) await this.release(tx, campaign, 'rollback', plan.releaseRollback);
     if (plan.complete !== null) await this.lifecycle.complete(tx, campaign, plan.complete);
@@ -139,12 +145,14 @@ export class RolloutService {
   }
 
   /** Releases up to `limit` rows of the open stages (a rollback's rows are all one stage) and counts them. */
-  private async release(tx: TransactionClient, campaign: Campaign, kind: 'update' | 'rollback', limit: number): Promise<void> {
+  /** `window`: the maintenance window update rows go in (a rollback is not held to windows). */
+  private async release(tx: TransactionClient, campaign: Campaign, kind: 'update' | 'rollback', limit: number, window?: OpenWindow): Promise<void> {
     const key = keyOf(campaign);
     const stages = kind === 'rollback' ? [0] : Array.from({ length: (campaign.openStage ?? 0) + 1 }, (_, stage) => stage);
     const released = await this.updates.release(
       tx,
-      { ...key, kind, stages },
+      // A rollback restores the image the device ran: it does not wait for consent.
+      { ...key, kind, stages, awaitConfirmation: kind === 'update' && campaign.requiresDeviceConfirmation, window },
       limit,
       BUSY_RECHECK_TICKS * this.config.scheduler.tickMs,
       kind === 'rollback' ? `Rolled back by campaign ${campaign.campaignId}` : `Released by campaign ${campaign.campaignId}`,
@@ -180,5 +188,6 @@ function rolloutCampaign(campaign: Campaign): RolloutCampaign {
     minFailureSample: campaign.minFailureSample,
     rollbackTriggers: campaign.rollbackTriggers,
     autoRollback: campaign.autoRollback,
+    continuous: campaign.continuous,
   };
 }

@@ -17,7 +17,7 @@ interface TargetPart {
 
 /** A campaign's selection at start: the query of its devices and how many were already on the version. */
 export interface CampaignSelection {
-  /** Columns `device_id`, `firmware_version`, `sample_hash`; each device once. */
+  /** Columns `device_id`, `firmware_version`, `sample_hash`, `time_zone`; each device once. */
   query: Prisma.Sql;
   counts: TargetCounts;
 }
@@ -98,9 +98,19 @@ export class TargetSelectionService {
     const queries = parts.map((part) => this.repository.selectionQuery(part.target, part.source));
     const query =
       queries.length === 0
-        ? Prisma.sql`SELECT NULL::text AS device_id, NULL::text AS firmware_version, NULL::bigint AS sample_hash WHERE FALSE`
+        ? Prisma.sql`SELECT NULL::text AS device_id, NULL::text AS firmware_version, NULL::bigint AS sample_hash, NULL::text AS time_zone WHERE FALSE`
         : Prisma.join(queries, ' UNION ALL ');
     return { query, counts };
+  }
+
+  /**
+   * The registry's devices this spec selects that changed after `since` (see
+   * `TargetsRepository.changedSelectionQuery`). Devices only a remote directory knows are not in
+   * the registry and are not looked for.
+   * @throws ValidationError as `resolve`.
+   */
+  changedSince(organizationId: string, spec: TargetSpec, firmware: TargetFirmware, since: Date): Prisma.Sql {
+    return this.repository.changedSelectionQuery(this.resolve(organizationId, spec, firmware), since);
   }
 
   private async count(parts: TargetPart[]): Promise<TargetCounts> {

@@ -56,8 +56,23 @@ export class TargetsRepository {
       SELECT d.device_id, ${target.hash} AS sample_hash FROM ${source} WHERE ${target.selected} ORDER BY ${target.order} LIMIT ${limit}`;
   }
 
-  /** The selected devices as a query (`device_id`, `firmware_version`, `sample_hash`), for a campaign's INSERT … SELECT. */
+  /**
+   * The selected registry devices changed after `since`, as a query (`device_id`,
+   * `firmware_version`, `time_zone` from the `timezone` attribute, `updated_at`), for a
+   * continuous campaign's join: read on the (organization, updated_at) index, so its cost is what
+   * changed, not the fleet.
+   */
+  changedSelectionQuery(target: ResolvedTarget, since: Date): Prisma.Sql {
+    return Prisma.sql`
+      SELECT d.device_id, d.firmware_version, d.attributes->>'timezone' AS time_zone, d.updated_at FROM ota.devices d
+       WHERE d.organization_id = ${target.organizationId} AND d.updated_at > ${since} AND ${target.selected}`;
+  }
+
+  /**
+   * The selected devices as a query (`device_id`, `firmware_version`, `sample_hash`, `time_zone`
+   * from the `timezone` attribute), for a campaign's INSERT … SELECT.
+   */
   selectionQuery(target: ResolvedTarget, source: Prisma.Sql = REGISTRY_SOURCE): Prisma.Sql {
-    return Prisma.sql`SELECT d.device_id, d.firmware_version, ${target.hash} AS sample_hash FROM ${source} WHERE ${target.selected}`;
+    return Prisma.sql`SELECT d.device_id, d.firmware_version, ${target.hash} AS sample_hash, d.attributes->>'timezone' AS time_zone FROM ${source} WHERE ${target.selected}`;
   }
 }

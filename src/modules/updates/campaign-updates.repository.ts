@@ -25,7 +25,7 @@ export interface CampaignRowsSpec extends CampaignKey {
   /** `immediate`, or `deferred` for blue-green. */
   activation: 'immediate' | 'deferred';
   /**
-   * A query with the columns `device_id`, `firmware_version` and `sample_hash`: the selected
+   * A query with the columns `device_id`, `firmware_version`, `sample_hash` and `time_zone`: the selected
    * devices, each once (the targeting module's selection).
    */
   selection: Prisma.Sql;
@@ -33,6 +33,25 @@ export interface CampaignRowsSpec extends CampaignKey {
   stageHundredths: number[];
   /** A canary's first stage holds at least one device. */
   firstStageAtLeastOne: boolean;
+  /** Zone of a device without a usable `timezone` attribute (else UTC), for its row's maintenance windows. */
+  defaultTimeZone: string | null;
+}
+
+/** Rows for devices that joined a continuous campaign since its last look, all in one stage. */
+export interface JoinRowsSpec extends Omit<CampaignRowsSpec, 'selection' | 'stageHundredths' | 'firstStageAtLeastOne'> {
+  stage: number;
+  /** A query with the columns `device_id`, `firmware_version`, `time_zone` and `updated_at`: the candidates. */
+  candidates: Prisma.Sql;
+  /** Rows inserted at most. */
+  limit: number;
+}
+
+/** What a join inserted: how many, the newest `updated_at` among the candidates taken, and the rows' zones. */
+export interface JoinedRows {
+  picked: number;
+  inserted: number;
+  lastUpdatedAt: Date | null;
+  timeZones: string[];
 }
 
 /** A campaign rollback's rows: the model whose older images they install, and their settings. */
@@ -44,6 +63,15 @@ export interface RollbackRowsSpec extends CampaignKey {
   timeoutMinutes: number;
   createdBy: string;
 }
+
+/**
+ * The maintenance window a release happens in: every row, until `endsAt`; or the rows whose
+ * `time_zone` is one of `zones`, each until the end at the same index of `ends`.
+ */
+export type OpenWindow = { endsAt: Date } | { zones: string[]; ends: Date[] };
+
+/** Which released rows of a campaign a cancellation takes. */
+export type ReleasedRows = 'all' | 'interruptible' | 'awaiting_confirmation';
 
 /** Rows per stage (and state bucket) a bulk statement created or changed. */
 export interface StageCount {
@@ -77,21 +105,28 @@ export interface CampaignDeviceFilters {
 /** The bucket of a row of `u` in SQL, as `bucketOf` (campaigns/domain/campaign-tallies.ts) computes it. */
 const BUCKET_SQL = Prisma.raw(`CASE
   WHEN u.status = 'created' AND u.current_phase = 'waiting_busy' THEN 'waiting_busy'
+  WHEN u.status = 'completed' AND u.health_deadline IS NOT NULL THEN 'health_pending'
   WHEN u.status = 'failed' AND u.next_retry_at IS NOT NULL THEN 'retrying'
   WHEN u.status = 'failed' AND u.error_code = 'TIMEOUT' THEN 'timed_out'
+  WHEN u.status = 'failed' AND u.error_code = 'health_check' THEN 'health_check'
   ELSE u.status END`);
 
 /**
- * Released rows a device can still drop without having changed its image: not yet installing, or
- * a blue-green update staged but not switched. A rollback cancels these; the others (installing,
- * rebooting, switched) run to their end and are rolled back if they complete.
+ * Released rows a device can still drop without having changed its image: waiting for consent,
+ * not yet installing, or a blue-green update staged but not switched. A rollback cancels these;
+ * the others (installing, rebooting, switched) run to their end and are rolled back if they complete.
  */
-const INTERRUPTIBLE = Prisma.raw(`(u.status IN ('scheduled', 'in_progress', 'downloading', 'verifying')
+const INTERRUPTIBLE = Prisma.raw(`(u.status IN ('awaiting_confirmation', 'scheduled', 'in_progress', 'downloading', 'verifying')
   OR (u.status = 'awaiting_activation' AND u.activation = 'deferred'))`);
 
-/** A campaign update a rollback must undo: completed, or past the point where the device could stop. */
+/**
+ * A campaign update a rollback must undo: completed, past the point where the device could stop,
+ * or installed and then not confirmed healthy (a device that answers runs the image it reported
+ * unhealthy; one that never came back cannot take the rollback either way).
+ */
 const PAST_RETURN = Prisma.raw(`(u.status IN ('completed', 'installing', 'rebooting')
-  OR (u.status = 'awaiting_activation' AND u.activation = 'now'))`);
+  OR (u.status = 'awaiting_activation' AND u.activation = 'now')
+  OR (u.status = 'failed' AND u.error_code = 'health_check'))`);
 
 /** Rows per statement of the bulk paths that touch a whole campaign (cancelling what was never released). */
 const BULK_CHUNK = 50_000;
@@ -108,7 +143,8 @@ export class CampaignUpdatesRepository {
   /**
    * Inserts a `created` row per selected device, numbered in the selection's hash order and put
    * into its stage by the same order (stage k holds positions up to ceil(total × share_k)),
-   * `not_before` now. A row the campaign already has is left as it is, so a repeated start
+   * `not_before` now, `time_zone` the device's `timezone` attribute (the campaign's default, else
+   * UTC, when it has none or one too long to be a zone). A row the campaign already has is left as it is, so a repeated start
    * adds nothing. Returns the rows inserted per stage.
    *
    * At a million rows the cost is the indexes, not the selection: rows go in by device id, and
@@ -123,7 +159,7 @@ export class CampaignUpdatesRepository {
     const idPrefix = randomBytes(8).toString('hex');
     const rows = await tx.$queryRaw<{ stage: number; count: number }[]>`
       WITH picked AS MATERIALIZED (
-        SELECT s.device_id, s.firmware_version, row_number() OVER (ORDER BY s.sample_hash, s.device_id) AS position
+        SELECT s.device_id, s.firmware_version, s.time_zone, row_number() OVER (ORDER BY s.sample_hash, s.device_id) AS position
           FROM (${spec.selection}) s
       ), reach AS MATERIALIZED (
         -- The last position of each stage, from the total: a stage is a range of positions.
@@ -135,11 +171,12 @@ export class CampaignUpdatesRepository {
         INSERT INTO ota.device_updates AS u (
           organization_id, update_id, device_id, campaign_id, campaign_stage, kind, firmware_id, from_version, to_version,
           status, current_phase, priority, max_retries, timeout_minutes, force, download_size, created_by, activation,
-          not_before, updated_at)
+          time_zone, not_before, updated_at)
         SELECT ${spec.organizationId}, ${idPrefix} || lpad(to_hex(row_number() OVER (ORDER BY p.device_id)), 16, '0'), p.device_id,
                ${spec.campaignId}, width_bucket(p.position - 1, (SELECT ends FROM reach))::smallint, ${spec.kind}, ${spec.firmwareId},
                p.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority}, ${spec.maxRetries}, ${spec.timeoutMinutes},
-               false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation}, now(), now()
+               false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation},
+               CASE WHEN length(p.time_zone) BETWEEN 1 AND 64 THEN p.time_zone ELSE coalesce(${spec.defaultTimeZone}::text, 'UTC') END, now(), now()
           FROM picked p
          ORDER BY p.device_id
         ON CONFLICT DO NOTHING
@@ -150,25 +187,115 @@ export class CampaignUpdatesRepository {
   }
 
   /**
+   * Adds a `created` row in `spec.stage` for each candidate the campaign has no row for yet, at
+   * most `limit`, oldest change first (ties by device id, so a crowd of devices changed in one
+   * transaction is taken over several calls rather than the same first ones again). Idempotent:
+   * the campaign's one-row-per-device index turns a repeat into nothing. `time_zone` as
+   * {@link insertRows} sets it.
+   */
+  async insertJoined(spec: JoinRowsSpec, tx: TransactionClient): Promise<JoinedRows> {
+    const [row] = await tx.$queryRaw<{ picked: number; inserted: number; last: Date | null; zones: string[] }[]>`
+      WITH picked AS MATERIALIZED (
+        SELECT c.device_id, c.firmware_version, c.time_zone, c.updated_at FROM (${spec.candidates}) c
+         WHERE NOT EXISTS (SELECT 1 FROM ota.device_updates o
+                            WHERE o.organization_id = ${spec.organizationId} AND o.campaign_id = ${spec.campaignId}
+                              AND o.kind = ${spec.kind} AND o.device_id = c.device_id)
+         ORDER BY c.updated_at, c.device_id
+         LIMIT ${spec.limit}
+      ), inserted AS (
+        INSERT INTO ota.device_updates AS u (
+          organization_id, update_id, device_id, campaign_id, campaign_stage, kind, firmware_id, from_version, to_version,
+          status, current_phase, priority, max_retries, timeout_minutes, force, download_size, created_by, activation,
+          time_zone, not_before, updated_at)
+        SELECT ${spec.organizationId}, replace(gen_random_uuid()::text, '-', ''), p.device_id, ${spec.campaignId}, ${spec.stage}::smallint,
+               ${spec.kind}, ${spec.firmwareId}, p.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority},
+               ${spec.maxRetries}, ${spec.timeoutMinutes}, false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation},
+               CASE WHEN length(p.time_zone) BETWEEN 1 AND 64 THEN p.time_zone ELSE coalesce(${spec.defaultTimeZone}::text, 'UTC') END,
+               -- Cut to the column's milliseconds (it would round up half the time): due in this very tick.
+               date_trunc('milliseconds', now()), now()
+          FROM picked p
+         ORDER BY p.device_id
+        ON CONFLICT DO NOTHING
+        RETURNING u.time_zone
+      )
+      SELECT (SELECT count(*)::int FROM picked) AS picked, (SELECT count(*)::int FROM inserted) AS inserted,
+             (SELECT max(updated_at) FROM picked) AS last,
+             (SELECT coalesce(array_agg(DISTINCT time_zone), '{}') FROM inserted) AS zones`;
+    return { picked: row.picked, inserted: row.inserted, lastUpdatedAt: row.last, timeZones: row.zones };
+  }
+
+  /** Ids of the devices whose campaign update failed (timeouts included), by id. */
+  async failedDeviceIds(campaign: CampaignKey, tx: TransactionClient = this.prisma): Promise<string[]> {
+    const [row] = await tx.$queryRaw<{ ids: string[] }[]>`
+      SELECT coalesce(array_agg(u.device_id ORDER BY u.device_id), '{}') AS ids FROM ota.device_updates u
+       WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId}
+         AND u.kind = 'update' AND u.status = 'failed'`;
+    return row.ids;
+  }
+
+  /** How many devices of a selection (a query with `device_id`) have a released, unfinished update now. */
+  async countBusy(organizationId: string, selection: Prisma.Sql): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ busy: number }[]>`
+      SELECT count(*)::int AS busy FROM (${selection}) s
+       WHERE EXISTS (SELECT 1 FROM ota.device_updates a
+                      WHERE a.organization_id = ${organizationId} AND a.device_id = s.device_id AND a.status IN (${RELEASED}))`;
+    return row.busy;
+  }
+
+  /**
+   * The median seconds from a device starting its update to completing it, over at most
+   * `perCampaign` completed update rows of each of `campaignIds` (a bounded sample, read on the
+   * campaign index); null when none completed.
+   */
+  async medianCompletedSeconds(organizationId: string, campaignIds: string[], perCampaign: number): Promise<number | null> {
+    if (campaignIds.length === 0) return null;
+    const [row] = await this.prisma.$queryRaw<{ median: number | null }[]>`
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x.seconds) AS median
+        FROM unnest(${campaignIds}::text[]) AS c(campaign_id)
+        CROSS JOIN LATERAL (
+          SELECT extract(epoch FROM u.completed_at - u.started_at)::float8 AS seconds FROM ota.device_updates u
+           WHERE u.organization_id = ${organizationId} AND u.campaign_id = c.campaign_id AND u.status = 'completed'
+             AND u.kind = 'update' AND u.started_at IS NOT NULL AND u.completed_at IS NOT NULL
+           LIMIT ${perCampaign}) x`;
+    return row.median === null ? null : Number(row.median);
+  }
+
+  /** The distinct `time_zone` of the campaign's update rows: one pass over its rows, at its start. */
+  async timeZones(campaign: CampaignKey, tx: TransactionClient): Promise<string[]> {
+    const rows = await tx.$queryRaw<{ time_zone: string }[]>`
+      SELECT DISTINCT u.time_zone FROM ota.device_updates u
+       WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId} AND u.kind = 'update'
+         AND u.time_zone IS NOT NULL
+       ORDER BY 1`;
+    return rows.map((row) => row.time_zone);
+  }
+
+  /**
    * Up to `limit` unreleased rows of one stage whose `not_before` passed, locked, skipping rows
    * another transaction holds; each device with a released, unfinished update is set aside
    * (`waiting_busy`, looked at again after `busyRecheckMs`) and the others are released
-   * (`scheduled`, `timeout_at` from now). A rollback row whose device's campaign update ended
+   * (`scheduled`, `timeout_at` from now; with `awaitConfirmation`, `awaiting_confirmation` and no
+   * timeout until the device consents). Within a maintenance window (`window`) only rows of its
+   * open zones are taken, and each keeps the end of its window (`window_ends_at`). A rollback row whose device's campaign update ended
    * without completing (it was made while that update was still installing) has nothing to undo
    * and is cancelled (`moot`). One statement; the rows come back with their state before.
    */
   async releaseStage(
-    campaign: CampaignKey & { kind: string; stage: number },
+    campaign: CampaignKey & { kind: string; stage: number; awaitConfirmation?: boolean; window?: OpenWindow },
     limit: number,
     busyRecheckMs: number,
     tx: TransactionClient,
   ): Promise<{ released: Changed[]; busy: Changed[]; moot: Changed[] }> {
+    const { inWindow, windowEnd } = windowSql(campaign.window);
+    // With consent required a released row waits for the device, without a clock (see DeviceConsentService).
+    const consent = campaign.awaitConfirmation === true;
+    const releasedStatus = consent ? 'awaiting_confirmation' : 'scheduled';
     const rows = await tx.$queryRaw<(ChangedRow & { outcome: 'released' | 'busy' | 'moot' })[]>`
       WITH due AS (
         SELECT u.organization_id, u.update_id, u.device_id, u.status, u.current_phase, u.error_code, u.next_retry_at
           FROM ota.device_updates u
          WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId} AND u.kind = ${campaign.kind}
-           AND u.campaign_stage = ${campaign.stage} AND u.status = 'created' AND u.not_before <= now()
+           AND u.campaign_stage = ${campaign.stage} AND u.status = 'created' AND u.not_before <= now() ${inWindow}
          ORDER BY u.not_before
          LIMIT ${limit}
            FOR UPDATE SKIP LOCKED
@@ -177,7 +304,8 @@ export class CampaignUpdatesRepository {
          WHERE ${campaign.kind} = 'rollback'
            AND NOT EXISTS (SELECT 1 FROM ota.device_updates o
                             WHERE o.organization_id = due.organization_id AND o.campaign_id = ${campaign.campaignId} AND o.kind = 'update'
-                              AND o.device_id = due.device_id AND o.status IN ('completed', ${RELEASED}))
+                              AND o.device_id = due.device_id
+                              AND (o.status IN ('completed', ${RELEASED}) OR (o.status = 'failed' AND o.error_code = 'health_check')))
       ), busy AS (
         SELECT due.update_id FROM due
          WHERE due.update_id NOT IN (SELECT update_id FROM moot)
@@ -198,8 +326,9 @@ export class CampaignUpdatesRepository {
      RETURNING 'busy' AS outcome, ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}
       ), released AS (
         UPDATE ota.device_updates u
-           SET status = 'scheduled', current_phase = 'scheduled', scheduled_at = now(),
-               timeout_at = now() + make_interval(mins => u.timeout_minutes), not_before = NULL, updated_at = now()
+           SET status = ${releasedStatus}, current_phase = ${releasedStatus}, scheduled_at = now(),
+               timeout_at = CASE WHEN ${consent}::boolean THEN NULL ELSE now() + make_interval(mins => u.timeout_minutes) END,
+               not_before = NULL, window_ends_at = ${windowEnd}, updated_at = now()
           FROM due
          WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
            AND due.update_id NOT IN (SELECT update_id FROM busy) AND due.update_id NOT IN (SELECT update_id FROM moot)
@@ -245,13 +374,14 @@ export class CampaignUpdatesRepository {
 
   /**
    * Up to `limit` of the campaign's released, unfinished rows (`interruptible`: only those a device
-   * can still drop, see {@link INTERRUPTIBLE}), locked, waiting for device reports that hold them.
+   * can still drop, see {@link INTERRUPTIBLE}; `awaiting_confirmation`: only those waiting for
+   * consent), locked, waiting for device reports that hold them.
    */
-  lockReleased(campaign: CampaignKey, which: 'all' | 'interruptible', limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
+  lockReleased(campaign: CampaignKey, which: ReleasedRows, limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
     return tx.$queryRaw<DeviceUpdate[]>`
       SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
        WHERE u.organization_id = ${campaign.organizationId} AND u.campaign_id = ${campaign.campaignId} AND u.status IN (${RELEASED})
-         ${which === 'interruptible' ? Prisma.sql`AND ${INTERRUPTIBLE}` : Prisma.empty}
+         ${which === 'interruptible' ? Prisma.sql`AND ${INTERRUPTIBLE}` : which === 'awaiting_confirmation' ? Prisma.sql`AND u.status = 'awaiting_confirmation'` : Prisma.empty}
        ORDER BY u.organization_id, u.update_id
        LIMIT ${limit}
          FOR UPDATE`;
@@ -342,4 +472,18 @@ export class CampaignUpdatesRepository {
     ]);
     return { items, total };
   }
+}
+
+/**
+ * The release's window as SQL: the condition on the rows of `u` it may take, and the end each
+ * released row records. The open zones are one array parameter (computed in Node from the
+ * campaign's few distinct zones), never a condition per device.
+ */
+function windowSql(window: OpenWindow | undefined): { inWindow: Prisma.Sql; windowEnd: Prisma.Sql } {
+  if (window === undefined) return { inWindow: Prisma.empty, windowEnd: Prisma.sql`NULL` };
+  if ('endsAt' in window) return { inWindow: Prisma.empty, windowEnd: Prisma.sql`${window.endsAt}::timestamptz` };
+  return {
+    inWindow: Prisma.sql`AND u.time_zone = ANY(${window.zones}::text[])`,
+    windowEnd: Prisma.sql`(SELECT w.ends_at FROM unnest(${window.zones}::text[], ${window.ends.map((end) => end.toISOString())}::timestamptz[]) AS w(zone, ends_at) WHERE w.zone = u.time_zone)`,
+  };
 }

@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TransactionClient } from '../../database/prisma.service';
 import { isUniqueViolation } from '../../database/sql-errors';
-import type { DeviceUpdate } from '../../generated/prisma/client';
+import type { DeviceUpdate, Prisma } from '../../generated/prisma/client';
 import { DEVICE_COMMAND_SINK, type DeviceCommandSink } from './device-command-sink';
 import {
   type CampaignDeviceFilters,
   type CampaignDeviceRow,
   type CampaignRowsSpec,
   CampaignUpdatesRepository,
+  type JoinedRows,
+  type JoinRowsSpec,
+  type OpenWindow,
+  type ReleasedRows,
   type RollbackRowsSpec,
   type StageCount,
 } from './campaign-updates.repository';
@@ -16,7 +20,7 @@ import { timelineEvent } from './update-records';
 import { UpdateTimeoutsService } from './update-timeouts.service';
 import { type CampaignKey, UpdatesRepository } from './updates.repository';
 
-export type { CampaignDeviceFilters, CampaignDeviceRow, CampaignRowsSpec, StageCount };
+export type { CampaignDeviceFilters, CampaignDeviceRow, CampaignRowsSpec, JoinedRows, JoinRowsSpec, OpenWindow, StageCount };
 
 /** Released rows cancelled per statement when a campaign stops. */
 const CANCEL_CHUNK = 2_000;
@@ -46,17 +50,39 @@ export class CampaignUpdatesService {
     return this.repository.insertRows(spec, tx);
   }
 
+  /** A continuous campaign's rows for devices that came to match it (see `CampaignUpdatesRepository.insertJoined`). */
+  join(spec: JoinRowsSpec, tx: TransactionClient): Promise<JoinedRows> {
+    return this.repository.insertJoined(spec, tx);
+  }
+
+  /** Devices whose update in the campaign failed, timeouts included: what a retry targets. */
+  failedDeviceIds(campaign: CampaignKey, tx?: TransactionClient): Promise<string[]> {
+    return this.repository.failedDeviceIds(campaign, tx);
+  }
+
+  /** Devices of a selection that have another update in flight now (a release would set them aside). */
+  countBusy(organizationId: string, selection: Prisma.Sql): Promise<number> {
+    return this.repository.countBusy(organizationId, selection);
+  }
+
+  /** Median seconds an update of these campaigns took from start to completion, over a bounded sample; null without one. */
+  medianCompletedSeconds(organizationId: string, campaignIds: string[], perCampaign: number): Promise<number | null> {
+    return this.repository.medianCompletedSeconds(organizationId, campaignIds, perCampaign);
+  }
+
   /**
    * Releases up to `limit` rows of the open stages (lowest stage first): each goes to its device
-   * (`scheduled`, its timeout running, an `update_available` command), unless the device has
+   * (`scheduled`, its timeout running, an `update_available` command; with `awaitConfirmation`,
+   * `awaiting_confirmation` without a timeout until the device consents), unless the device has
    * another unfinished update, in which case the row waits (`waiting_busy`) and is looked at
    * again after `busyRecheckMs`. Another writer giving one of these devices an update at the
    * same moment makes the statement fail on the one-active index; it then runs again from a
-   * savepoint, and sees that device busy. Returns the rows released.
+   * savepoint, and sees that device busy. Within a maintenance window (`window`) only rows of its
+   * open zones go, each recording its window's end. Returns the rows released.
    */
   async release(
     tx: TransactionClient,
-    campaign: CampaignKey & { kind: 'update' | 'rollback'; stages: number[] },
+    campaign: CampaignKey & { kind: 'update' | 'rollback'; stages: number[]; awaitConfirmation?: boolean; window?: OpenWindow },
     limit: number,
     busyRecheckMs: number,
     detail: string,
@@ -72,6 +98,11 @@ export class CampaignUpdatesService {
     return released;
   }
 
+  /** The distinct zones of the campaign's update rows (for its maintenance windows). */
+  timeZones(tx: TransactionClient, campaign: CampaignKey): Promise<string[]> {
+    return this.repository.timeZones(campaign, tx);
+  }
+
   /** Cancels every row of the campaign never released (no timeline or event: nobody was told); returns them per stage and former bucket. */
   cancelUnreleased(tx: TransactionClient, campaign: CampaignKey, kind: 'update' | 'rollback'): Promise<StageCount[]> {
     return this.repository.cancelUnreleased(campaign, kind, tx);
@@ -79,10 +110,11 @@ export class CampaignUpdatesService {
 
   /**
    * Cancels the campaign's released, unfinished rows (`interruptible`: only those the device can
-   * still drop without having changed its image), a chunk at a time, and tells each device (with
+   * still drop without having changed its image; `awaiting_confirmation`: only those still waiting
+   * for the device's consent), a chunk at a time, and tells each device (with
    * the timeline, events and listeners of any cancel). Returns how many.
    */
-  async cancelReleased(tx: TransactionClient, campaign: CampaignKey, detail: string, which: 'all' | 'interruptible' = 'all'): Promise<number> {
+  async cancelReleased(tx: TransactionClient, campaign: CampaignKey, detail: string, which: ReleasedRows = 'all'): Promise<number> {
     let total = 0;
     for (;;) {
       const rows = await this.repository.lockReleased(campaign, which, CANCEL_CHUNK, tx);

@@ -128,8 +128,8 @@ export class DeviceReportsService implements OnModuleDestroy {
         // The update this rollback undid is rolled back now.
         const reverted = await this.repository.markRolledBack(row.organizationId, row.deviceId, row.fromVersion, row.updateId, tx);
         if (reverted === null) continue;
-        await this.repository.addEvents([timelineEvent(reverted, 'system', `Rolled back by update ${row.updateId}`)], tx);
-        await this.changes.recorded(tx, [{ before: { ...reverted, status: 'completed', currentPhase: 'completed' }, after: reverted }]);
+        await this.repository.addEvents([timelineEvent(reverted.after, 'system', `Rolled back by update ${row.updateId}`)], tx);
+        await this.changes.recorded(tx, [reverted]);
       }
       return plan.outcomes;
     }, REPORT_TRANSACTION);

@@ -2,7 +2,7 @@ import { ConflictError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import type { DeviceUpdate } from '../../generated/prisma/client';
 import type { DomainEvent } from '../events/outbox.service';
-import { type DeviceReport, deviceReportEffect, type ReportEffect } from './domain/device-report';
+import { type DeviceReport, deviceReportEffect, type RefusalReason, type ReportEffect } from './domain/device-report';
 import { isTerminal, type UpdateStatus } from './domain/update-state';
 import type { ItemOutcome } from './report-batcher';
 import { timelineEvent, updateEvent, updateNotFound } from './update-records';
@@ -31,6 +31,7 @@ export interface ReportBatchPlan {
 export function planReportBatch(batch: QueuedReport[], locked: LockedForReport[], context: { now: Date; retryBaseDelayMs: number }): ReportBatchPlan {
   const rows = new Map(locked.map(({ row }) => [updateKey(row.organizationId, row.updateId), row]));
   const signed = new Set(locked.filter((lock) => lock.firmwareSigned).map(({ row }) => updateKey(row.organizationId, row.updateId)));
+  const healthWindows = new Map(locked.map(({ row, healthWindowMinutes }) => [updateKey(row.organizationId, row.updateId), healthWindowMinutes]));
   const changed = new Set<string>();
   const plan: ReportBatchPlan = { outcomes: [], written: [], timeline: [], events: [], downloads: [], installed: [], finished: [] };
   for (const item of batch) {
@@ -56,7 +57,7 @@ export function planReportBatch(batch: QueuedReport[], locked: LockedForReport[]
       plan.outcomes.push({ ok: true, value: row });
       continue;
     }
-    const next = effect.row;
+    const next = effect.kind === 'changed' ? withHealthWindow(effect.row, healthWindows.get(key) ?? 0) : effect.row;
     rows.set(key, next);
     changed.add(key);
     plan.outcomes.push({ ok: true, value: next });
@@ -76,6 +77,15 @@ export function planReportBatch(batch: QueuedReport[], locked: LockedForReport[]
   return plan;
 }
 
+/**
+ * A campaign's update that completes in a campaign with a health window must be confirmed by
+ * then (see health-checks.service.ts); a rollback restores a known image and needs none.
+ */
+function withHealthWindow(row: DeviceUpdate, windowMinutes: number): DeviceUpdate {
+  if (row.status !== 'completed' || row.kind !== 'update' || windowMinutes <= 0 || row.completedAt === null) return row;
+  return { ...row, healthDeadline: new Date(row.completedAt.getTime() + windowMinutes * 60_000) };
+}
+
 /** A device report waiting for its batch. */
 export interface QueuedReport {
   organizationId: string;
@@ -89,8 +99,11 @@ export function updateKey(organizationId: string, updateId: string): string {
   return `${organizationId}\u0000${updateId}`;
 }
 
-function refusal(reason: 'terminal' | 'not_released' | 'backwards' | 'activation', row: DeviceUpdate): ConflictError {
+function refusal(reason: RefusalReason, row: DeviceUpdate): ConflictError {
   if (reason === 'terminal') return new ConflictError(ErrorCode.UpdateTerminal, `Update ${row.updateId} is already ${row.status}`);
+  if (reason === 'awaiting_confirmation') {
+    return new ConflictError(ErrorCode.UpdateAwaitingConfirmation, `Update ${row.updateId} waits for the device's consent: post its confirmation first`);
+  }
   if (reason === 'not_released') return new ConflictError(ErrorCode.UpdateInvalidTransition, `Update ${row.updateId} has not been released yet`);
   if (reason === 'activation') {
     return new ConflictError(

@@ -99,7 +99,7 @@ export class UpdateChanges implements OnModuleInit {
     await runWriteSteps(tx, [
       ...this.repository.timelineSteps(
         rows.map((row) =>
-          timelineEvent(row, source, row.status === 'completed' ? `Already installed: the device reports version ${row.fromVersion}` : `Released to the device (${row.kind})`),
+          timelineEvent(row, source, insertedDetail(row)),
         ),
       ),
       ...this.outbox.recordSteps(rows.filter((row) => row.status === 'completed').map((row) => updateEvent('update.completed', row, { already_installed: true }))),
@@ -125,4 +125,11 @@ export class UpdateChanges implements OnModuleInit {
     ]);
     await this.afterWrite(tx, changes);
   }
+}
+
+/** The timeline's first entry of a new update. */
+function insertedDetail(row: DeviceUpdate): string {
+  if (row.status === 'completed') return `Already installed: the device reports version ${row.fromVersion}`;
+  if (row.status === 'created') return `Waiting for its maintenance window, which opens at ${row.notBefore?.toISOString()}`;
+  return `Released to the device (${row.kind})`;
 }

@@ -20,6 +20,7 @@ export type UpdateSnapshot = Pick<
   | 'toVersion'
   | 'startedAt'
   | 'completedAt'
+  | 'healthDeadline'
 >;
 
 /**

@@ -53,6 +53,8 @@ export function availableCommand(row: DeviceUpdate): DeviceCommandRequest {
       priority: row.priority,
       force: row.force,
       activation: row.activation,
+      // The device asks its user (or policy) first, then posts its confirmation.
+      confirmation_required: row.status === 'awaiting_confirmation',
       timeout_at: row.timeoutAt?.toISOString() ?? null,
     },
   };

@@ -25,6 +25,9 @@ export function toUpdateResponse(row: DeviceUpdate, firmware: FirmwareResponseDt
     completed_at: iso(row.completedAt),
     timeout_at: iso(row.timeoutAt),
     next_retry_at: iso(row.nextRetryAt),
+    // Rows read without the health columns (none of their writers sets them) have no window.
+    health_deadline: iso(row.healthDeadline ?? null),
+    health_confirmed_at: iso(row.healthConfirmedAt ?? null),
     error_code: row.errorCode,
     error_message: row.errorMessage,
     retry_count: row.retryCount,

@@ -27,6 +27,8 @@ export interface CheckInUpdateRow {
   timeoutAt: Date | null;
   /** `immediate`; blue-green: `deferred` (stage only), then `now`. */
   activation: string;
+  /** End of the maintenance window it was released in; null when unrestricted. */
+  windowEndsAt: Date | null;
   updateType: string;
   fileSize: bigint;
   fileName: string;
@@ -58,10 +60,15 @@ export interface NewDeviceUpdate {
   force: boolean;
   downloadSize: bigint;
   createdBy: string;
-  scheduledAt: Date;
+  /** Null while the update waits for its maintenance window (`created`). */
+  scheduledAt: Date | null;
   startedAt: Date | null;
   completedAt: Date | null;
   timeoutAt: Date | null;
+  /** A waiting update's next window opening. */
+  notBefore: Date | null;
+  /** End of the maintenance window it is released in; null when unrestricted. */
+  windowEndsAt: Date | null;
 }
 
 export interface DeviceKey {
@@ -75,10 +82,12 @@ export interface HistoryCounts {
   failed: number;
 }
 
-/** An update locked for device reports, and whether its firmware is signed. */
+/** An update locked for device reports, whether its firmware is signed, and its campaign's health window. */
 export interface LockedForReport {
   row: DeviceUpdate;
   firmwareSigned: boolean;
+  /** Minutes the device has to confirm it runs the image once completed; 0 for none (or no campaign). */
+  healthWindowMinutes: number;
 }
 
 export interface CampaignKey {
@@ -175,12 +184,17 @@ export class UpdatesRepository {
     return row ?? null;
   }
 
-  /** The released, unfinished updates of these devices, locked (at most one per device). */
+  /**
+   * The released, unfinished updates of these devices (at most one per device), and their updates
+   * outside campaigns waiting for a maintenance window, locked: what a new update of the device
+   * conflicts with.
+   */
   async lockReleasedByDevices(organizationId: string, deviceIds: string[], tx: TransactionClient): Promise<DeviceUpdate[]> {
     if (deviceIds.length === 0) return [];
     return tx.$queryRaw<DeviceUpdate[]>`
       SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
-      WHERE u.organization_id = ${organizationId} AND u.device_id = ANY(${deviceIds}::text[]) AND u.status IN (${RELEASED})
+      WHERE u.organization_id = ${organizationId} AND u.device_id = ANY(${deviceIds}::text[])
+        AND (u.status IN (${RELEASED}) OR (u.status = 'created' AND u.campaign_id IS NULL))
       FOR UPDATE`;
   }
 
@@ -203,7 +217,7 @@ export class UpdatesRepository {
   async findReleasedForCheckIn(devices: readonly DeviceKey[]): Promise<(CheckInUpdateRow | null)[]> {
     const rows = await this.prisma.$queryRaw<(CheckInUpdateRow & { position: bigint })[]>(preparedAs('check_in_read', Prisma.sql`
       SELECT k.position, u.update_id AS "updateId", u.kind, u.status, u.firmware_id AS "firmwareId", u.to_version AS "toVersion",
-             u.retry_count AS "retryCount", u.force, u.timeout_at AS "timeoutAt", u.activation, f.update_type AS "updateType",
+             u.retry_count AS "retryCount", u.force, u.timeout_at AS "timeoutAt", u.activation, u.window_ends_at AS "windowEndsAt", f.update_type AS "updateType",
              f.file_size AS "fileSize", f.file_name AS "fileName", f.storage_key AS "storageKey",
              f.checksum_sha256 AS "checksumSha256", f.checksum_md5 AS "checksumMd5", f.signature, f.signing_key_id AS "signingKeyId"
         FROM ROWS FROM (json_to_recordset(${JSON.stringify(devices.map((key) => ({ organization_id: key.organizationId, device_id: key.deviceId })))}::json)
@@ -239,15 +253,17 @@ export class UpdatesRepository {
       INSERT INTO ota.device_updates AS u (
         organization_id, update_id, device_id, kind, firmware_id, from_version, to_version, status, current_phase, priority,
         progress_percentage, max_retries, timeout_minutes, maintenance_window, pre_update_commands, post_update_commands, force,
-        download_size, created_by, scheduled_at, started_at, completed_at, timeout_at, updated_at)
+        download_size, created_by, scheduled_at, started_at, completed_at, timeout_at, not_before, window_ends_at, updated_at)
       SELECT v.organization_id, v.update_id, v.device_id, v.kind, v.firmware_id, v.from_version, v.to_version, v.status, v.current_phase,
              v.priority, v.progress_percentage, v.max_retries, v.timeout_minutes, v.maintenance_window, v.pre_update_commands,
-             v.post_update_commands, v.force, v.download_size, v.created_by, v.scheduled_at, v.started_at, v.completed_at, v.timeout_at, now()
+             v.post_update_commands, v.force, v.download_size, v.created_by, v.scheduled_at, v.started_at, v.completed_at, v.timeout_at,
+             v.not_before, v.window_ends_at, now()
         FROM json_to_recordset(${newUpdateRecords(chunk)}::json) AS v(
                organization_id text, update_id text, device_id text, kind text, firmware_id text, from_version text, to_version text,
                status text, current_phase text, priority text, progress_percentage int, max_retries int, timeout_minutes int,
                maintenance_window jsonb, pre_update_commands text[], post_update_commands text[], force boolean, download_size bigint,
-               created_by text, scheduled_at timestamptz, started_at timestamptz, completed_at timestamptz, timeout_at timestamptz)
+               created_by text, scheduled_at timestamptz, started_at timestamptz, completed_at timestamptz, timeout_at timestamptz,
+               not_before timestamptz, window_ends_at timestamptz)
       ON CONFLICT DO NOTHING
       RETURNING ${DEVICE_UPDATE_COLUMNS}`);
   }
@@ -276,15 +292,17 @@ export class UpdatesRepository {
    */
   async lockForReports(keys: { organizationId: string; updateId: string }[], tx: TransactionClient): Promise<LockedForReport[]> {
     if (keys.length === 0) return [];
-    const rows = await tx.$queryRaw<(DeviceUpdate & { firmwareSigned: boolean })[]>`
-      SELECT ${DEVICE_UPDATE_COLUMNS}, f.signature IS NOT NULL AS "firmwareSigned"
+    const rows = await tx.$queryRaw<(DeviceUpdate & { firmwareSigned: boolean; healthWindowMinutes: number })[]>`
+      SELECT ${DEVICE_UPDATE_COLUMNS}, f.signature IS NOT NULL AS "firmwareSigned",
+             coalesce(c.health_check_window_minutes, 0) AS "healthWindowMinutes"
         FROM ota.device_updates u
         LEFT JOIN ota.firmware f ON f.organization_id = u.organization_id AND f.firmware_id = u.firmware_id
+        LEFT JOIN ota.campaigns c ON c.organization_id = u.organization_id AND c.campaign_id = u.campaign_id
        WHERE (u.organization_id, u.update_id) IN (
          SELECT * FROM unnest(${keys.map((key) => key.organizationId)}::text[], ${keys.map((key) => key.updateId)}::char(32)[]))
        ORDER BY u.organization_id, u.update_id
          FOR UPDATE OF u`;
-    return rows.map(({ firmwareSigned, ...row }) => ({ row, firmwareSigned }));
+    return rows.map(({ firmwareSigned, healthWindowMinutes, ...row }) => ({ row, firmwareSigned, healthWindowMinutes }));
   }
 
   /**
@@ -423,20 +441,83 @@ export class UpdatesRepository {
   }
 
   /**
-   * Marks the device's newest completed update to `version` (other than `exceptUpdateId`) as
-   * `rolled_back`; returns it, or null when there is none.
+   * Up to `limit` updates outside campaigns waiting for their maintenance window whose
+   * `not_before` (the window's opening) passed, locked, skipping rows another replica holds and
+   * devices busy with a released update (they wait on). The organizations with waiting rows are
+   * found by a loose scan of the partial index of `created` rows, one probe per organization, and
+   * each organization's due rows by a probe of the same index (`campaign_id IS NULL`): the cost
+   * grows with the organizations and the rows due, not with the campaigns' waiting rows.
    */
-  async markRolledBack(organizationId: string, deviceId: string, version: string, exceptUpdateId: string, tx: TransactionClient): Promise<DeviceUpdate | null> {
-    const [row] = await tx.$queryRaw<DeviceUpdate[]>`
-      UPDATE ota.device_updates u SET status = 'rolled_back', current_phase = 'rolled_back', updated_at = now()
-       WHERE (u.organization_id, u.update_id) = (
-         SELECT organization_id, update_id FROM ota.device_updates
-          WHERE organization_id = ${organizationId} AND device_id = ${deviceId} AND status = 'completed'
-            AND to_version = ${version} AND update_id <> ${exceptUpdateId}
-          ORDER BY completed_at DESC NULLS LAST, created_at DESC LIMIT 1
-          FOR UPDATE)
-   RETURNING ${DEVICE_UPDATE_COLUMNS}`;
-    return row ?? null;
+  lockDueWindowed(limit: number, tx: TransactionClient): Promise<DeviceUpdate[]> {
+    return tx.$queryRaw<DeviceUpdate[]>`
+      WITH RECURSIVE orgs(organization_id) AS (
+        (SELECT organization_id FROM ota.device_updates WHERE status = 'created' ORDER BY organization_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT d.organization_id FROM ota.device_updates d
+                 WHERE d.status = 'created' AND d.organization_id > orgs.organization_id ORDER BY d.organization_id LIMIT 1)
+          FROM orgs WHERE orgs.organization_id IS NOT NULL
+      ), due AS (
+        SELECT w.organization_id, w.update_id FROM orgs CROSS JOIN LATERAL (
+          SELECT u.organization_id, u.update_id FROM ota.device_updates u
+           WHERE u.organization_id = orgs.organization_id AND u.campaign_id IS NULL AND u.status = 'created' AND u.not_before <= now()
+           ORDER BY u.not_before LIMIT ${limit}) w
+         LIMIT ${limit}
+      )
+      SELECT ${DEVICE_UPDATE_COLUMNS} FROM ota.device_updates u
+       WHERE (u.organization_id, u.update_id) IN (SELECT organization_id, update_id FROM due) AND u.status = 'created'
+         AND NOT EXISTS (SELECT 1 FROM ota.device_updates a
+                          WHERE a.organization_id = u.organization_id AND a.device_id = u.device_id AND a.status IN (${RELEASED}))
+         FOR UPDATE OF u SKIP LOCKED`;
+  }
+
+  /** Releases waiting updates (locked by the caller) in their window, each with its end; the rows come back with their state before. */
+  async releaseWindowed(rows: { organizationId: string; updateId: string; windowEndsAt: Date }[], tx: TransactionClient): Promise<Changed[]> {
+    if (rows.length === 0) return [];
+    const records = JSON.stringify(rows.map((row) => ({ organization_id: row.organizationId, update_id: row.updateId, window_ends_at: row.windowEndsAt })));
+    const changedRows = await tx.$queryRaw<ChangedRow[]>`
+      WITH due AS (
+        SELECT u.organization_id, u.update_id, u.status, u.current_phase, u.error_code, u.next_retry_at, v.window_ends_at
+          FROM json_to_recordset(${records}::json) AS v(organization_id text, update_id text, window_ends_at timestamptz)
+          JOIN ota.device_updates u ON u.organization_id = v.organization_id AND u.update_id = v.update_id)
+      UPDATE ota.device_updates u
+         SET status = 'scheduled', current_phase = 'scheduled', scheduled_at = now(), timeout_at = now() + make_interval(mins => u.timeout_minutes),
+             not_before = NULL, window_ends_at = due.window_ends_at, updated_at = now()
+        FROM due
+       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+   RETURNING ${DEVICE_UPDATE_COLUMNS}, ${BEFORE_COLUMNS}`;
+    return changedRows.map(changed);
+  }
+
+  /** Waiting updates (locked by the caller) whose window had already closed again wait for its next opening. */
+  async postponeWindowed(rows: { organizationId: string; updateId: string; notBefore: Date }[], tx: TransactionClient): Promise<void> {
+    if (rows.length === 0) return;
+    const records = JSON.stringify(rows.map((row) => ({ organization_id: row.organizationId, update_id: row.updateId, not_before: row.notBefore })));
+    await tx.$executeRaw`
+      UPDATE ota.device_updates u SET not_before = v.not_before, updated_at = now()
+        FROM json_to_recordset(${records}::json) AS v(organization_id text, update_id text, not_before timestamptz)
+       WHERE u.organization_id = v.organization_id AND u.update_id = v.update_id`;
+  }
+
+  /**
+   * Marks the device's newest completed update to `version` (other than `exceptUpdateId`) as
+   * `rolled_back` (a health window it still had closes: the image is gone); returns the change,
+   * or null when there is none.
+   */
+  async markRolledBack(organizationId: string, deviceId: string, version: string, exceptUpdateId: string, tx: TransactionClient): Promise<Changed | null> {
+    const [row] = await tx.$queryRaw<(DeviceUpdate & { beforeHealthDeadline: Date | null })[]>`
+      WITH due AS (
+        SELECT organization_id, update_id, health_deadline FROM ota.device_updates
+         WHERE organization_id = ${organizationId} AND device_id = ${deviceId} AND status = 'completed'
+           AND to_version = ${version} AND update_id <> ${exceptUpdateId}
+         ORDER BY completed_at DESC NULLS LAST, created_at DESC LIMIT 1
+           FOR UPDATE)
+      UPDATE ota.device_updates u SET status = 'rolled_back', current_phase = 'rolled_back', health_deadline = NULL, updated_at = now()
+        FROM due
+       WHERE u.organization_id = due.organization_id AND u.update_id = due.update_id
+   RETURNING ${DEVICE_UPDATE_COLUMNS}, due.health_deadline AS "beforeHealthDeadline"`;
+    if (row === undefined) return null;
+    const { beforeHealthDeadline, ...after } = row;
+    return { before: { ...after, status: 'completed', currentPhase: 'completed', healthDeadline: beforeHealthDeadline }, after };
   }
 }
 
@@ -467,6 +548,8 @@ function newUpdateRecords(rows: NewDeviceUpdate[]): string {
       started_at: row.startedAt,
       completed_at: row.completedAt,
       timeout_at: row.timeoutAt,
+      not_before: row.notBefore,
+      window_ends_at: row.windowEndsAt,
     })),
   );
 }
@@ -491,6 +574,7 @@ function updateReportedSql(rows: DeviceUpdate[]): Prisma.Sql {
       error_message: row.errorMessage,
       next_retry_at: row.nextRetryAt,
       timeout_at: row.timeoutAt,
+      health_deadline: row.healthDeadline,
       updated_at: row.updatedAt,
     })),
   );
@@ -500,12 +584,12 @@ function updateReportedSql(rows: DeviceUpdate[]): Prisma.Sql {
            progress_percentage = v.progress_percentage, bytes_downloaded = v.bytes_downloaded, download_speed = v.download_speed,
            progress_written_at = v.progress_written_at, checksum_verified = v.checksum_verified,
            signature_verified = v.signature_verified, error_code = v.error_code, error_message = v.error_message,
-           next_retry_at = v.next_retry_at, timeout_at = v.timeout_at, updated_at = v.updated_at
+           next_retry_at = v.next_retry_at, timeout_at = v.timeout_at, health_deadline = v.health_deadline, updated_at = v.updated_at
       FROM json_to_recordset(${records}::json) AS v(
              organization_id text, update_id char(32), status text, current_phase text, started_at timestamptz,
              completed_at timestamptz, progress_percentage int, bytes_downloaded bigint, download_speed float8,
              progress_written_at timestamptz, checksum_verified boolean, signature_verified boolean, error_code text,
-             error_message text, next_retry_at timestamptz, timeout_at timestamptz, updated_at timestamptz)
+             error_message text, next_retry_at timestamptz, timeout_at timestamptz, health_deadline timestamptz, updated_at timestamptz)
      WHERE u.organization_id = v.organization_id AND u.update_id = v.update_id`;
 }
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { HealthChecksService } from './health-checks.service';
 import { UpdateTimeoutsService } from './update-timeouts.service';
 
-/** Only triggers: timeouts and automatic retries are idempotent and driven by the table. */
+/** Only triggers: timeouts, automatic retries and health windows are idempotent and driven by the table. */
 @Injectable()
 export class UpdatesScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('UpdatesScheduler');
@@ -11,6 +12,7 @@ export class UpdatesScheduler implements OnApplicationBootstrap {
 
   constructor(
     private readonly timeouts: UpdateTimeoutsService,
+    private readonly healthChecks: HealthChecksService,
     private readonly registry: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -28,8 +30,10 @@ export class UpdatesScheduler implements OnApplicationBootstrap {
     try {
       await this.timeouts.failTimedOut();
       await this.timeouts.releaseDueRetries();
+      await this.timeouts.releaseDueWindowed();
+      await this.healthChecks.failOverdue();
     } catch (error) {
-      this.logger.error(`Update timeouts/retries failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`Update timeouts/retries/health checks failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.running = false;
     }

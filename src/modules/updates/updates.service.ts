@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
+import { ConflictError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
+import { Clock } from '../../common/time/clock';
 import { PrismaService, type TransactionClient } from '../../database/prisma.service';
 import { isUniqueViolation } from '../../database/sql-errors';
 import type { DeviceUpdate, Prisma } from '../../generated/prisma/client';
@@ -11,6 +12,8 @@ import { DEVICE_DIRECTORY, type DeviceDirectory, type DirectoryDevice } from '..
 import { incompatibility, isSameVersion } from '../firmware/compatibility';
 import type { FirmwareResponseDto } from '../firmware/dto/firmware.dto';
 import { FirmwareService } from '../firmware/firmware.service';
+import { WindowCalendar } from '../campaigns/domain/maintenance-windows';
+import { dailyWindowState, type DeviceWindow, deviceWindowProblems } from './domain/device-window';
 import { canCancel, canRetry, type UpdateStatus } from './domain/update-state';
 import type {
   BulkDeviceUpdateDto,
@@ -56,7 +59,11 @@ export class UpdatesService {
     private readonly firmware: FirmwareService,
     private readonly auditLog: AuditService,
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
+    private readonly clock: Clock,
   ) {}
+
+  /** Remembers maintenance window states (see `WindowCalendar`). */
+  private readonly calendar = new WindowCalendar();
 
   /**
    * The device from the directory.
@@ -70,7 +77,9 @@ export class UpdatesService {
   }
 
   /**
-   * Creates an update for one device and releases it at once.
+   * Creates an update for one device and releases it at once, or with a `maintenance_window`
+   * closed now, when it next opens (it waits `created` until then).
+   * @throws ValidationError for a `maintenance_window` that is no daily window.
    * @throws NotFoundError for an unknown device or firmware.
    * @throws ConflictError `update/incompatible` (unless forced), `update/device_busy` (unless forced).
    */
@@ -105,6 +114,7 @@ export class UpdatesService {
     settings: Omit<UpdateSettingsDto, 'firmware_id'>,
     options: ReleaseOptions,
   ): Promise<UpdateDetailResponseDto> {
+    assertWindow(settings);
     if (!options.force) {
       const problem = incompatibility(device, firmware);
       if (problem !== null) throw new ConflictError(ErrorCode.UpdateIncompatible, problem);
@@ -118,7 +128,7 @@ export class UpdatesService {
           await this.changes.cancel(tx, organizationId, active, 'operator', 'Superseded by a forced update', true);
         }
         await this.supersedeRetries(tx, organizationId, [device.deviceId]);
-        const [created] = await this.repository.insertMany([this.newRow(organizationId, device, firmware, settings, options, installed, new Date())], tx);
+        const [created] = await this.repository.insertMany([this.newRow(organizationId, device, firmware, settings, options, installed, this.clock.now())], tx);
         // Skipped: a concurrent request gave the device an unfinished update first.
         if (created === undefined) throw busy(device.deviceId);
         await this.changes.inserted(tx, [created], 'operator');
@@ -134,6 +144,7 @@ export class UpdatesService {
    * @throws NotFoundError for an unknown firmware (nothing can be done for any device).
    */
   async bulkCreate(organizationId: string, request: BulkDeviceUpdateDto, audit: AuditContext): Promise<BulkUpdateResponseDto> {
+    assertWindow(request);
     const firmware = await this.firmware.get(organizationId, request.firmware_id);
     const force = request.force_update ?? false;
     const results: BulkUpdateResultDto[] = request.device_ids.map((deviceId) => ({ device_id: deviceId, success: false }));
@@ -164,7 +175,7 @@ export class UpdatesService {
           ready = candidates.filter((device) => !busyIds.has(device.deviceId));
         }
         await this.supersedeRetries(tx, organizationId, ready.map((device) => device.deviceId));
-        const now = new Date();
+        const now = this.clock.now();
         const rows = await this.repository.insertMany(
           ready.map((device) => {
             const installed = !force && isSameVersion(device.firmwareVersion, firmware.version);
@@ -332,6 +343,10 @@ export class UpdatesService {
     now: Date,
   ): NewDeviceUpdate {
     const timeoutMinutes = settings.timeout_minutes ?? 60;
+    const window = installed || !settings.maintenance_window ? null : dailyWindowState(this.calendar, settings.maintenance_window as unknown as DeviceWindow, now);
+    // Outside its window the update waits (`created`) for the window to open; the scheduler releases it then.
+    const waits = window !== null && window.endsAt === null;
+    const status = installed ? 'completed' : waits ? 'created' : 'scheduled';
     return {
       organizationId,
       updateId: randomBytes(16).toString('hex'),
@@ -340,8 +355,8 @@ export class UpdatesService {
       firmwareId: firmware.firmware_id,
       fromVersion: device.firmwareVersion,
       toVersion: firmware.version,
-      status: installed ? 'completed' : 'scheduled',
-      currentPhase: installed ? 'completed' : 'scheduled',
+      status,
+      currentPhase: status,
       priority: settings.priority ?? 'normal',
       progressPercentage: installed ? 100 : 0,
       maxRetries: settings.max_retries ?? 3,
@@ -352,12 +367,22 @@ export class UpdatesService {
       force: options.force,
       downloadSize: BigInt(firmware.file_size),
       createdBy: options.createdBy,
-      scheduledAt: now,
+      scheduledAt: waits ? null : now,
       startedAt: installed ? now : null,
       completedAt: installed ? now : null,
-      timeoutAt: installed ? null : new Date(now.getTime() + timeoutMinutes * 60_000),
+      timeoutAt: installed || waits ? null : new Date(now.getTime() + timeoutMinutes * 60_000),
+      notBefore: waits ? window.nextOpening : null,
+      windowEndsAt: window?.endsAt ?? null,
     };
   }
+
+}
+
+/** A `maintenance_window` must be a daily window (see `deviceWindowProblems`). @throws ValidationError naming the field. */
+function assertWindow(settings: Pick<UpdateSettingsDto, 'maintenance_window'>): void {
+  if (!settings.maintenance_window) return;
+  const problems = deviceWindowProblems(settings.maintenance_window);
+  if (problems.length > 0) throw new ValidationError(problems);
 }
 
 /** Fields of a failed update released again (manually or automatically). */

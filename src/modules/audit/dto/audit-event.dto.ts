@@ -12,7 +12,7 @@ export class ListAuditEventsQueryDto extends PaginationQueryDto {
   @Length(1, 255)
   actor_id?: string;
 
-  /** Only events on this kind of resource (`firmware`, `signing_key`, `device`, `update`, `rollback`, `campaign`, `api_key`). */
+  /** Only events on this kind of resource (`firmware`, `signing_key`, `device`, `update`, `rollback`, `campaign`, `api_key`, `webhook_secret`). */
   @ApiProperty({ required: false, example: 'campaign' })
   @IsOptional()
   @IsString()

@@ -1,11 +1,12 @@
-import { UPDATE_STATUSES } from '../../updates/domain/update-state';
+import { HEALTH_CHECK_ERROR, UPDATE_STATUSES } from '../../updates/domain/update-state';
 
 /**
  * What the rollout counts of a campaign's rows: each row is in one bucket (its status, with
- * `created` split by whether its device was busy and `failed` by whether a retry is due or it
- * timed out). Counts per bucket are kept per kind and stage, changed with every status change.
+ * `created` split by whether its device was busy, `completed` by whether its health window is
+ * still open (`health_pending`), and `failed` by whether a retry is due, it timed out or it failed
+ * its health check). Counts per bucket are kept per kind and stage, changed with every status change.
  */
-export const TALLY_BUCKETS = [...UPDATE_STATUSES, 'waiting_busy', 'retrying', 'timed_out'] as const;
+export const TALLY_BUCKETS = [...UPDATE_STATUSES, 'waiting_busy', 'retrying', 'timed_out', 'health_pending', 'health_check'] as const;
 export type TallyBucket = (typeof TALLY_BUCKETS)[number];
 export type TallyCounts = Record<TallyBucket, number>;
 
@@ -13,9 +14,19 @@ export type TallyCounts = Record<TallyBucket, number>;
 export const WAITING_BUSY_PHASE = 'waiting_busy';
 
 /** The bucket of an update in this state. */
-export function bucketOf(row: { status: string; currentPhase: string | null; errorCode: string | null; nextRetryAt: Date | null }): TallyBucket {
+export function bucketOf(row: {
+  status: string;
+  currentPhase: string | null;
+  errorCode: string | null;
+  nextRetryAt: Date | null;
+  healthDeadline?: Date | null;
+}): TallyBucket {
   if (row.status === 'created') return row.currentPhase === WAITING_BUSY_PHASE ? 'waiting_busy' : 'created';
-  if (row.status === 'failed') return row.nextRetryAt !== null ? 'retrying' : row.errorCode === 'TIMEOUT' ? 'timed_out' : 'failed';
+  if (row.status === 'completed') return row.healthDeadline != null ? 'health_pending' : 'completed';
+  if (row.status === 'failed') {
+    if (row.nextRetryAt !== null) return 'retrying';
+    return row.errorCode === 'TIMEOUT' ? 'timed_out' : row.errorCode === HEALTH_CHECK_ERROR ? 'health_check' : 'failed';
+  }
   return (TALLY_BUCKETS as readonly string[]).includes(row.status) ? (row.status as TallyBucket) : 'failed';
 }
 
@@ -41,14 +52,24 @@ export interface Progress {
   retrying: number;
   /** Blue-green rows staged on the standby slot, waiting for the switch (not counted as in flight). */
   awaiting: number;
+  /**
+   * Released rows waiting for the device's consent (not counted as in flight: a device that
+   * refuses would otherwise hold a slot for as long as the campaign runs).
+   */
+  awaitingConfirmation: number;
+  /** Completed and confirmed healthy (or with no health window). */
   completed: number;
+  /** Completed, the health window still open: a success so far, not finished. */
+  healthPending: number;
   /** Failures the device reported (and versions it did not install). */
   failed: number;
   timedOut: number;
+  /** Completed, then not confirmed healthy within the window (or reported unhealthy). */
+  healthFailed: number;
   cancelled: number;
   /** Completed, then rolled back by a later rollback. */
   rolledBack: number;
-  /** Every row: `unreleased + inFlight + awaiting + finished`. */
+  /** Every row: `unreleased + inFlight + awaiting + awaitingConfirmation + healthPending + finished`. */
   total: number;
 }
 
@@ -59,18 +80,24 @@ export function progressOf(counts: TallyCounts): Progress {
     inFlight: sum(WORKING),
     retrying: counts.retrying,
     awaiting: counts.awaiting_activation,
+    awaitingConfirmation: counts.awaiting_confirmation,
     completed: counts.completed,
+    healthPending: counts.health_pending,
     failed: counts.failed,
     timedOut: counts.timed_out,
+    healthFailed: counts.health_check,
     cancelled: counts.cancelled,
     rolledBack: counts.rolled_back,
     total: sum(TALLY_BUCKETS),
   };
 }
 
-/** Every row reached a final state (nothing unreleased, working or staged). */
+/**
+ * Every row reached a final state: nothing unreleased, working, staged, waiting for consent, or
+ * completed with its health window still open (a stage's gate waits for its devices' windows).
+ */
 export function isDone(progress: Progress): boolean {
-  return progress.unreleased + progress.inFlight + progress.awaiting === 0;
+  return progress.unreleased + progress.inFlight + progress.awaiting + progress.awaitingConfirmation + progress.healthPending === 0;
 }
 
 /** Which failures count against the threshold, from `rollback_triggers`. */
@@ -79,10 +106,13 @@ export interface FailureCounting {
   reported: boolean;
   /** Updates that ran out of time (`timeout`). */
   timeouts: boolean;
+  /** Completed updates whose device never confirmed the new image (`health_check`, and any failure counting: `failure_rate`). */
+  health: boolean;
 }
 
 export function failureCounting(triggers: readonly string[]): FailureCounting {
-  return { reported: triggers.includes('failure_rate') || triggers.includes('error_threshold'), timeouts: triggers.includes('timeout') };
+  const reported = triggers.includes('failure_rate') || triggers.includes('error_threshold');
+  return { reported, timeouts: triggers.includes('timeout'), health: reported || triggers.includes('health_check') };
 }
 
 /** Why a campaign failed: the rate and the threshold that tripped, over which rows. */
@@ -106,11 +136,13 @@ export interface FailureRate {
 
 /**
  * `failure_rate = failed / (completed + failed)` over the rows that finished in a way that
- * counts: failures the triggers leave out count neither way.
+ * counts: failures the triggers leave out count neither way. A completed row whose health window
+ * is open counts as a success until it fails: failures are known at once and confirmations only
+ * later, so leaving those rows out would overstate the rate while devices confirm.
  */
 export function failureRate(progress: Progress, counting: FailureCounting): FailureRate {
-  const failures = (counting.reported ? progress.failed : 0) + (counting.timeouts ? progress.timedOut : 0);
-  const finished = progress.completed + progress.rolledBack + failures;
+  const failures = (counting.reported ? progress.failed : 0) + (counting.timeouts ? progress.timedOut : 0) + (counting.health ? progress.healthFailed : 0);
+  const finished = progress.completed + progress.healthPending + progress.rolledBack + failures;
   return { finished, failures, rate: finished === 0 ? null : failures / finished };
 }
 

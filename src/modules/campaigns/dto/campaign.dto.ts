@@ -16,6 +16,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import { ListMetaDto, PaginationQueryDto } from '../../../common/http/pagination.dto';
 import { OptionalBody } from '../../../common/http/request-validation.pipe';
@@ -25,6 +26,8 @@ import { UPDATE_STATUSES } from '../../updates/domain/update-state';
 import { UPDATE_KINDS, UPDATE_PRIORITIES } from '../../updates/dto/update.dto';
 import { CAMPAIGN_STATUSES, DEPLOYMENT_STRATEGIES, ROLLBACK_TRIGGERS } from '../domain/campaign-state';
 import { TALLY_BUCKETS } from '../domain/campaign-tallies';
+import { MAX_WINDOWS } from '../domain/maintenance-windows';
+import { MaintenanceWindowDto, RolloutRateDto } from './rollout-policies.dto';
 
 const MAX_CHANNELS = 20;
 const MAX_MINUTES = 7 * 24 * 60;
@@ -119,12 +122,16 @@ export class CampaignSettingsDto extends TargetFieldsDto {
   @IsBoolean()
   notify_on_failure?: boolean;
 
-  /** Where the platform's notification service should send news of this campaign (passed on in its events). */
+  /**
+   * Where the platform's notification service should send news of this campaign (passed on in its
+   * events). `webhook:https://…` entries are POSTed the notified events by this service itself.
+   */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_CHANNELS)
   @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  // A webhook URL may be up to 2048 characters, after `webhook:`.
+  @Length(1, 2056, { each: true })
   notification_channels?: string[];
 
   /** `staged`: cumulative percentages, strictly increasing integers ending at 100. */
@@ -177,6 +184,55 @@ export class CampaignSettingsDto extends TargetFieldsDto {
   @Min(1)
   @Max(1_000_000)
   min_failure_sample?: number;
+
+  /**
+   * Minutes a device that completed has to confirm it runs the new image (a check-in reporting
+   * the version, or its health report); silence fails the update (`health_check`). 0: off.
+   */
+  @ApiProperty({ type: 'integer', required: false, minimum: 0, maximum: MAX_MINUTES, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MINUTES)
+  health_check_window_minutes?: number;
+
+  /** Each device must consent (its confirmation) before it gets the update; until then it waits in `awaiting_confirmation`. */
+  @ApiProperty({ required: false, default: false })
+  @IsOptional()
+  @IsBoolean()
+  requires_device_confirmation?: boolean;
+
+  /**
+   * Devices that come to match the targets while it runs (registered, imported or changed) join
+   * it in the open stage; it ends at `scheduled_end` or on cancel, not when its devices are done.
+   */
+  @ApiProperty({ required: false, default: false })
+  @IsOptional()
+  @IsBoolean()
+  continuous?: boolean;
+
+  /** Releases happen only inside one of these windows (at most 20); null or `[]`: at any time. */
+  @ApiProperty({ type: [MaintenanceWindowDto], nullable: true, required: false, maxItems: MAX_WINDOWS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_WINDOWS)
+  @ValidateNested({ each: true })
+  @Type(() => MaintenanceWindowDto)
+  maintenance_windows?: MaintenanceWindowDto[] | null;
+
+  /** IANA zone of devices without a valid `timezone` attribute, for windows in `device` zones; null: UTC. */
+  @ApiProperty({ type: 'string', nullable: true, required: false, maxLength: 64, example: 'Europe/Berlin' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  default_time_zone?: string | null;
+
+  /** Exponential ramp of releases a minute, on top of `batch_size` and `max_concurrent_updates`; null: none. */
+  @ApiProperty({ type: RolloutRateDto, nullable: true, required: false })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RolloutRateDto)
+  rollout_rate?: RolloutRateDto | null;
 }
 
 /** `POST /campaigns`. */
@@ -368,6 +424,21 @@ export class CampaignResponseDto {
   canary_duration_minutes!: number;
   max_retries!: number;
   min_failure_sample!: number;
+  health_check_window_minutes!: number;
+  requires_device_confirmation!: boolean;
+  continuous!: boolean;
+  /** The campaign this one retries over its failed devices; null for others. */
+  @ApiProperty({ type: 'string', nullable: true })
+  retry_of!: string | null;
+  @ApiProperty({ type: [MaintenanceWindowDto], nullable: true })
+  maintenance_windows!: MaintenanceWindowDto[] | null;
+  @ApiProperty({ type: 'string', nullable: true })
+  default_time_zone!: string | null;
+  @ApiProperty({ type: RolloutRateDto, nullable: true })
+  rollout_rate!: RolloutRateDto | null;
+  /** The next opening of a maintenance window after now (in any of the campaign's zones); null without windows. */
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  next_window_at!: string | null;
   @ApiProperty({ enum: CAMPAIGN_STATUSES })
   status!: string;
   /** Before the start: what a start would select now (as of creation or the last change); after it, the devices the campaign holds. */
@@ -384,10 +455,11 @@ export class CampaignResponseDto {
   already_on_target_version!: number | null;
   /** Not released yet. */
   pending_devices!: number;
-  /** Released and working (or staged on a standby slot, or waiting for a retry). */
+  /** Released and working (or staged on a standby slot, waiting for the device's consent, or waiting for a retry). */
   in_progress_devices!: number;
+  /** Completed, those whose health window is still open included. */
   completed_devices!: number;
-  /** Failed, timed out included. */
+  /** Failed, timed out and failed health checks included. */
   failed_devices!: number;
   cancelled_devices!: number;
   /** The highest open stage (0-based); null before the start. */
@@ -455,13 +527,13 @@ export class CampaignStageStatsDto {
   percentage!: number;
   planned!: number;
   released!: number;
-  /** Released and not finished (staged blue-green devices and due retries included). */
+  /** Released and not finished (staged blue-green devices, devices asked for consent and due retries included). */
   in_flight!: number;
   completed!: number;
   /** Failed, timed out included. */
   failed!: number;
   cancelled!: number;
-  /** Failed share of the finished updates that count, in percent; null before any finished. */
+  /** Failed share of the finished updates that count (see `failure_rate` of the campaign), in percent; null before any finished. */
   @ApiProperty({ type: 'number', nullable: true })
   failure_rate!: number | null;
   @ApiProperty({ type: 'string', nullable: true })
@@ -494,11 +566,18 @@ export class CampaignStatsResponseDto {
   avg_update_time!: number;
   /** Completed share of the finished updates, in percent; 0 before any finished. */
   success_rate!: number;
-  /** Rows by state (`waiting_busy`: waiting for a busy device; `retrying`: failed, a retry due). */
+  /**
+   * Rows by state (`waiting_busy`: waiting for a busy device; `retrying`: failed, a retry due;
+   * `health_pending`: completed, health window open; `health_check`: failed its health check).
+   */
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: Object.fromEntries(TALLY_BUCKETS.map((bucket) => [bucket, 0])) })
   counts!: Record<string, number>;
   /** Waiting because their device had another update running. */
   waiting_busy!: number;
+  /** Released, waiting for the device's consent (`requires_device_confirmation`). */
+  awaiting_confirmation!: number;
+  /** Completed, the health window still open: not counted as successful until confirmed. */
+  health_pending!: number;
   @ApiProperty({ type: 'integer', nullable: true })
   already_on_target_version!: number | null;
   stages!: CampaignStageStatsDto[];
@@ -511,6 +590,12 @@ export class CampaignStatsResponseDto {
   eta_seconds!: number | null;
   /** Updates released over the last minute. */
   releases_per_minute!: number;
+  /** The next opening of a maintenance window after now (in any of the campaign's zones); null without windows. */
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  next_window_at!: string | null;
+  /** Releases a minute the ramp allows now (`rollout_rate`); null without a ramp. */
+  @ApiProperty({ type: 'number', nullable: true })
+  ramp_rate_per_minute!: number | null;
   /** The campaign rollback's rows; null when none was started. */
   @ApiProperty({ type: CampaignRollbackStatsDto, nullable: true })
   rollback!: CampaignRollbackStatsDto | null;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { DEVICE_LIMITS } from '../../devices/device-input';
 import { DeviceIdParamDto } from '../../devices/dto/device.dto';
 import { DEVICE_REPORT_LIMITS } from '../../updates/domain/device-report';
@@ -69,6 +69,17 @@ export class DeviceCheckInUpdateDto {
    */
   @ApiProperty({ enum: ACTIVATIONS })
   activation!: string;
+  /**
+   * End of the maintenance window the update was released in: do not start an install that
+   * cannot finish by then (wait for the next window). Null: no window.
+   */
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  window_ends_at!: string | null;
+  /**
+   * The campaign asks for the device's consent first: post `…/updates/{update_id}/confirmation`
+   * before working on it (status reports are 409 `update/awaiting_confirmation` until then).
+   */
+  confirmation_required!: boolean;
 }
 
 export class DeviceCheckInResponseDto {
@@ -77,6 +88,34 @@ export class DeviceCheckInResponseDto {
   /** The released update the device should work on, or null. */
   @ApiProperty({ type: DeviceCheckInUpdateDto, nullable: true })
   update!: DeviceCheckInUpdateDto | null;
+}
+
+/** `POST …/updates/{update_id}/confirmation`: the device's consent to an update that asks for it. */
+export class DeviceConfirmationDto {
+  /** `true`: go ahead (the update is released with its timeout); `false`: not now (it keeps waiting). */
+  @IsBoolean()
+  confirmed!: boolean;
+
+  /** Why the device (or its user) refused; kept in the update's timeline. */
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string | null;
+}
+
+/** `POST …/updates/{update_id}/health`: after completing, whether the device runs the new image well. */
+export class DeviceHealthReportDto {
+  /** `true` confirms the update; `false` fails it (`error_code` `health_check`), counted against its campaign's threshold. */
+  @IsBoolean()
+  healthy!: boolean;
+
+  /** What the device found wrong (or right); kept as the failure's message. */
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  details?: string | null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { emptyCounts, type TallyBucket, type TallyCounts } from '../../campaigns/domain/campaign-tallies';
-import { planTick, type RolloutCampaign, type RolloutInput, type RolloutStage } from './rollout-plan';
+import { joinsNow, planTick, type RolloutCampaign, type RolloutInput, type RolloutStage } from './rollout-plan';
 
 const NOW = new Date('2026-12-07T12:00:00Z');
 const MINUTE = 60_000;
@@ -22,6 +22,7 @@ function campaign(overrides: Partial<RolloutCampaign> = {}): RolloutCampaign {
     minFailureSample: 10,
     rollbackTriggers: ['failure_rate', 'timeout'],
     autoRollback: true,
+    continuous: false,
     ...overrides,
   };
 }
@@ -192,6 +193,31 @@ describe('planTick', () => {
     expect(working).toMatchObject({ stopReleasing: true, release: 0, releaseRetries: 0, complete: null });
     const done = planTick(input({ campaign: ended, stages: [stage(0, { completed: 3, cancelled: 5 })] }));
     expect(done.complete).toBe('scheduled_end passed');
+  });
+
+  describe('continuous', () => {
+    it('stays in progress with every row done until scheduled_end, then completes', () => {
+      const running = campaign({ strategy: 'immediate', continuous: true });
+      expect(planTick(input({ campaign: running, stages: [stage(0, { completed: 3 })] })).complete).toBeNull();
+      expect(planTick(input({ campaign: running, stages: [stage(0, {})] })).complete).toBeNull();
+      const ended = campaign({ strategy: 'immediate', continuous: true, scheduledEnd: NOW });
+      expect(planTick(input({ campaign: ended, stages: [stage(0, { completed: 3 })] })).complete).toBe('scheduled_end passed');
+    });
+
+    it('a blue-green continuous campaign does not complete when its rows are done either', () => {
+      const blueGreen = campaign({ strategy: 'blue_green', continuous: true, activatedAt: NOW });
+      expect(planTick(input({ campaign: blueGreen, stages: [stage(0, { completed: 3 })] })).complete).toBeNull();
+    });
+
+    it('joins devices while running or paused, before scheduled_end only', () => {
+      expect(joinsNow(campaign({ continuous: true }), NOW)).toBe(true);
+      expect(joinsNow(campaign({ continuous: true, status: 'paused' }), NOW)).toBe(true);
+      expect(joinsNow(campaign({ continuous: false }), NOW)).toBe(false);
+      expect(joinsNow(campaign({ continuous: true, status: 'rolling_back' }), NOW)).toBe(false);
+      expect(joinsNow(campaign({ continuous: true, status: 'scheduled' }), NOW)).toBe(false);
+      expect(joinsNow(campaign({ continuous: true, scheduledEnd: NOW }), NOW)).toBe(false);
+      expect(joinsNow(campaign({ continuous: true, scheduledEnd: new Date(NOW.getTime() + 1) }), NOW)).toBe(true);
+    });
   });
 
   it('rolls back in batches, then reports the campaign rolled back', () => {

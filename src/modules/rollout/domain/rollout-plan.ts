@@ -27,6 +27,8 @@ export interface RolloutCampaign {
   minFailureSample: number;
   rollbackTriggers: readonly string[];
   autoRollback: boolean;
+  /** Devices that come to match join it; it ends at `scheduled_end` or on cancel, not when its rows are done. */
+  continuous: boolean;
 }
 
 /** One stage: when it opened and finished, how long its gate waits after that, and its counts. */
@@ -136,9 +138,10 @@ export function planTick(input: RolloutInput): RolloutPlan {
 
   if (campaign.scheduledEnd !== null && now >= campaign.scheduledEnd) {
     const staging = blueGreen && campaign.activatedAt === null;
-    plan.stopReleasing = total.unreleased > 0 || total.retrying > 0 || (staging && total.awaiting > 0);
-    // Rows with devices finish; nothing else will.
-    const working = total.inFlight - total.retrying + (staging ? 0 : total.awaiting);
+    plan.stopReleasing = total.unreleased > 0 || total.retrying > 0 || total.awaitingConfirmation > 0 || (staging && total.awaiting > 0);
+    // Rows with devices finish, and open health windows close; nothing else will (rows waiting
+    // for consent are cancelled).
+    const working = total.inFlight - total.retrying + (staging ? 0 : total.awaiting) + total.healthPending;
     if (working === 0) plan.complete = 'scheduled_end passed';
     return plan;
   }
@@ -162,8 +165,17 @@ export function planTick(input: RolloutInput): RolloutPlan {
   const unreleased = stages.filter((stage) => stage.stage <= opened).reduce((sum, stage) => sum + stage.progress.unreleased, 0);
   plan.release = Math.min(unreleased, budget(campaign, total.inFlight));
   plan.releaseRetries = Math.min(campaign.batchSize, total.retrying);
-  if (opened >= stages.length - 1 && isDone(total)) plan.complete = 'Every device finished';
+  if (opened >= stages.length - 1 && isDone(total) && !campaign.continuous) plan.complete = 'Every device finished';
   return plan;
+}
+
+/**
+ * Whether a continuous campaign takes in devices that came to match at this tick: while running
+ * or paused (joined rows wait for the resume), until `scheduled_end`.
+ */
+export function joinsNow(campaign: Pick<RolloutCampaign, 'status' | 'continuous' | 'scheduledEnd'>, now: Date): boolean {
+  if (!campaign.continuous || (campaign.status !== 'in_progress' && campaign.status !== 'paused')) return false;
+  return campaign.scheduledEnd === null || now < campaign.scheduledEnd;
 }
 
 /**
@@ -177,10 +189,10 @@ function planBlueGreen(plan: RolloutPlan, campaign: RolloutCampaign, total: Prog
     plan.activate = total.awaiting > 0 && total.awaiting * 100 >= (100 - campaign.failureThresholdPercent) * devices;
     // Nothing staged and nothing left to stage (every row cancelled or failed under a threshold
     // that did not trip): there is nothing to switch.
-    if (isDone(total)) plan.complete = 'No device staged the image';
+    if (isDone(total) && !campaign.continuous) plan.complete = 'No device staged the image';
   } else {
     plan.sweepActivation = total.awaiting > 0;
-    if (isDone(total)) plan.complete = 'Every device finished';
+    if (isDone(total) && !campaign.continuous) plan.complete = 'Every device finished';
   }
   plan.release = Math.min(total.unreleased, budget(campaign, total.inFlight));
   plan.releaseRetries = Math.min(campaign.batchSize, total.retrying);

@@ -91,9 +91,14 @@ export interface ReportContext {
   retryBaseDelayMs: number;
 }
 
+export type RefusalReason = 'terminal' | 'not_released' | 'awaiting_confirmation' | 'backwards' | 'activation';
+
 export type ReportEffect<T> =
-  /** Refused: the update is finished, not released yet, goes backwards, or is out of step with its activation. */
-  | { kind: 'refused'; reason: 'terminal' | 'not_released' | 'backwards' | 'activation' }
+  /**
+   * Refused: the update is finished, not released yet, waits for the device's consent, goes
+   * backwards, or is out of step with its activation.
+   */
+  | { kind: 'refused'; reason: RefusalReason }
   /** A progress-only report within a second of the last write: nothing is written. */
   | { kind: 'throttled' }
   /** A progress-only report: the row's progress fields change, no timeline row, no event. */

@@ -23,6 +23,12 @@ describe('device update state machine', () => {
     expect(judgeDeviceReport('created', 'downloading')).toEqual({ kind: 'not_released' });
   });
 
+  it('refuses every report on an update waiting for the device\'s consent', () => {
+    for (const reported of ['in_progress', 'downloading', 'completed', 'failed'] as const) {
+      expect(judgeDeviceReport('awaiting_confirmation', reported)).toEqual({ kind: 'awaiting_confirmation' });
+    }
+  });
+
   it('lists active and released states consistently with the partial unique index', () => {
     expect(ACTIVE_STATUSES).toEqual(['created', 'scheduled', 'awaiting_confirmation', 'in_progress', 'downloading', 'verifying', 'installing', 'awaiting_activation', 'rebooting']);
     expect(RELEASED_STATUSES).not.toContain('created');

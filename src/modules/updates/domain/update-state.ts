@@ -53,6 +53,9 @@ export const PENDING_STATUSES = ['created', 'scheduled'] as const satisfies read
 /** The device is working on it: released, picked up, not finished. */
 export const IN_PROGRESS_STATUSES = RELEASED_STATUSES.filter((status) => !(PENDING_STATUSES as readonly string[]).includes(status));
 
+/** The `error_code` of a completed update whose device did not confirm it runs the new image in time. */
+export const HEALTH_CHECK_ERROR = 'health_check';
+
 /** Position along the happy path; a device report may move forward (skipping states) but not back. */
 const RANK: Record<UpdateStatus, number> = {
   created: 0,
@@ -81,6 +84,8 @@ export type ReportVerdict =
   | { kind: 'terminal' }
   /** Not released yet, so the device cannot be working on it. */
   | { kind: 'not_released' }
+  /** Released to a campaign that asks for consent, which the device has not given yet. */
+  | { kind: 'awaiting_confirmation' }
   /** Backwards, e.g. `installing` after `verifying`... the other way round. */
   | { kind: 'backwards' }
   /**
@@ -97,6 +102,7 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export function judgeDeviceReport(current: UpdateStatus, reported: DeviceReportedStatus, activation: Activation = 'immediate'): ReportVerdict {
   if (isTerminal(current)) return { kind: 'terminal' };
   if (current === 'created') return { kind: 'not_released' };
+  if (current === 'awaiting_confirmation') return { kind: 'awaiting_confirmation' };
   if (reported === 'awaiting_activation' && activation === 'immediate') return { kind: 'activation' };
   if (activation === 'deferred' && reported !== 'failed' && RANK[reported] > RANK.awaiting_activation) return { kind: 'activation' };
   if (reported === current) return { kind: 'accept', changed: false };

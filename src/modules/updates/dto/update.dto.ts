@@ -71,7 +71,12 @@ export class UpdateSettingsDto {
   @Max(1440)
   timeout_minutes?: number;
 
-  /** When the device may install, e.g. `{"start": "02:00", "end": "04:00", "timezone": "UTC"}`; kept as sent and shown on the update. */
+  /**
+   * Every day from `start` to `end` (HH:MM; an `end` at or before `start` runs past midnight) in
+   * `timezone` (IANA, default UTC), e.g. `{"start": "02:00", "end": "04:00", "timezone": "UTC"}`.
+   * The update is released only inside it: outside, it waits (`created`) for the next opening.
+   * The device's check-in gives the window's end (`window_ends_at`). Shown on the update as sent.
+   */
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { start: '02:00', end: '04:00', timezone: 'UTC' } })
   @IsOptional()
   @IsObject()
@@ -171,6 +176,10 @@ export class UpdateResponseDto {
   timeout_at!: string | null;
   /** When a failed update is released again automatically; null when no retry is due. */
   next_retry_at!: string | null;
+  /** A completed campaign update must be confirmed healthy by then (`health_check_window_minutes`); null when no window is open. */
+  health_deadline!: string | null;
+  /** When the device confirmed it runs the new image (a check-in with the version, or its health report); null before. */
+  health_confirmed_at!: string | null;
   error_code!: string | null;
   error_message!: string | null;
   retry_count!: number;
