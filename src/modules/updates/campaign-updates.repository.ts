@@ -197,9 +197,12 @@ export class CampaignUpdatesRepository {
     const [row] = await tx.$queryRaw<{ picked: number; inserted: number; last: Date | null; zones: string[] }[]>`
       WITH picked AS MATERIALIZED (
         SELECT c.device_id, c.firmware_version, c.time_zone, c.updated_at FROM (${spec.candidates}) c
+         -- OFFSET 0 keeps this a subplan probing an index per candidate. Pulled up into an anti
+         -- join, the planner could scan the campaign's rows once per candidate when statistics
+         -- predate a large import or start (seen: 59 s instead of 50 ms for 10 000 candidates).
          WHERE NOT EXISTS (SELECT 1 FROM ota.device_updates o
                             WHERE o.organization_id = ${spec.organizationId} AND o.campaign_id = ${spec.campaignId}
-                              AND o.kind = ${spec.kind} AND o.device_id = c.device_id)
+                              AND o.kind = ${spec.kind} AND o.device_id = c.device_id OFFSET 0)
          ORDER BY c.updated_at, c.device_id
          LIMIT ${spec.limit}
       ), inserted AS (
@@ -302,15 +305,18 @@ export class CampaignUpdatesRepository {
       ), moot AS (
         SELECT due.update_id FROM due
          WHERE ${campaign.kind} = 'rollback'
+           -- OFFSET 0 on both EXISTS: an index probe per row, as in insertJoined, whatever the statistics.
            AND NOT EXISTS (SELECT 1 FROM ota.device_updates o
                             WHERE o.organization_id = due.organization_id AND o.campaign_id = ${campaign.campaignId} AND o.kind = 'update'
                               AND o.device_id = due.device_id
-                              AND (o.status IN ('completed', ${RELEASED}) OR (o.status = 'failed' AND o.error_code = 'health_check')))
+                              AND (o.status IN ('completed', ${RELEASED}) OR (o.status = 'failed' AND o.error_code = 'health_check'))
+                            OFFSET 0)
       ), busy AS (
         SELECT due.update_id FROM due
          WHERE due.update_id NOT IN (SELECT update_id FROM moot)
            AND EXISTS (SELECT 1 FROM ota.device_updates a
-                        WHERE a.organization_id = due.organization_id AND a.device_id = due.device_id AND a.status IN (${RELEASED}))
+                        WHERE a.organization_id = due.organization_id AND a.device_id = due.device_id AND a.status IN (${RELEASED})
+                        OFFSET 0)
       ), dropped AS (
         UPDATE ota.device_updates u
            SET status = 'cancelled', current_phase = 'cancelled', completed_at = now(), not_before = NULL, updated_at = now(),
@@ -482,8 +488,11 @@ export class CampaignUpdatesRepository {
 function windowSql(window: OpenWindow | undefined): { inWindow: Prisma.Sql; windowEnd: Prisma.Sql } {
   if (window === undefined) return { inWindow: Prisma.empty, windowEnd: Prisma.sql`NULL` };
   if ('endsAt' in window) return { inWindow: Prisma.empty, windowEnd: Prisma.sql`${window.endsAt}::timestamptz` };
+  // Each row's end is a key lookup in one JSON object (jsonb keeps keys sorted: a binary search),
+  // not a scan of the zones per row.
+  const endByZone = JSON.stringify(Object.fromEntries(window.zones.map((zone, i) => [zone, window.ends[i].toISOString()])));
   return {
     inWindow: Prisma.sql`AND u.time_zone = ANY(${window.zones}::text[])`,
-    windowEnd: Prisma.sql`(SELECT w.ends_at FROM unnest(${window.zones}::text[], ${window.ends.map((end) => end.toISOString())}::timestamptz[]) AS w(zone, ends_at) WHERE w.zone = u.time_zone)`,
+    windowEnd: Prisma.sql`(${endByZone}::jsonb ->> u.time_zone::text)::timestamptz`,
   };
 }
