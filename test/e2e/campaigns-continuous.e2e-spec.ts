@@ -4,6 +4,9 @@ import { Clock } from '../../src/common/time/clock';
 import { act, campaignBody, campaignRows, campaignStats, clockNow, createCampaign, DeviceClient, drive, getCampaign, tick } from '../utils/campaign-factory';
 import { createDevice, deviceUrl, importDevices, uniqueDeviceId } from '../utils/device-factory';
 import { Client } from 'pg';
+import { PrismaService } from '../../src/database/prisma.service';
+import { Prisma } from '../../src/generated/prisma/client';
+import { CampaignUpdatesRepository } from '../../src/modules/updates/campaign-updates.repository';
 import { createFirmware, sql } from '../utils/update-factory';
 
 const ORG = 'org-continuous';
@@ -192,5 +195,55 @@ describe('continuous campaigns (devices that come to match join while it runs)',
     await DeviceClient.register(t, operator, 1, { groups: [group], device_model: model });
     await tick(t, campaign.campaign_id, ORG);
     expect(await getCampaign(t, operator, campaign.campaign_id)).toMatchObject({ status: 'in_progress', total_devices: 1, in_progress_devices: 1 });
+  });
+});
+
+describe('joining a crowd of devices changed in one transaction', () => {
+  let t: TestApp;
+  let operator: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    operator = bearer(await hs256Token({ sub: 'op-1', organization_id: ORG, role: 'operator' }));
+  });
+  afterAll(() => t.close());
+
+  it('takes at most the limit per call, pages past the devices it has, and reports where it stopped', async () => {
+    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: 'CROWD' });
+    const campaign = await createCampaign(t, operator, campaignBody(firmware.firmware_id, { target_groups: ['crowd'], continuous: true }));
+    // Twelve devices written by one statement share one updated_at: only the device id orders them.
+    await sql(
+      t,
+      `INSERT INTO ota.devices (organization_id, device_id, device_model, firmware_version, groups, updated_at)
+       SELECT $1::text, 'crowd-' || lpad(i::text, 2, '0'), 'CROWD', '1.0.0', '{crowd}', now() FROM generate_series(1, 12) i`,
+      [ORG],
+    );
+    const repository = t.app.get(CampaignUpdatesRepository);
+    const spec = {
+      organizationId: ORG,
+      campaignId: campaign.campaign_id,
+      kind: 'update' as const,
+      firmwareId: firmware.firmware_id as string,
+      toVersion: '2.0.0',
+      downloadSize: 1n,
+      priority: 'normal',
+      maxRetries: 0,
+      timeoutMinutes: 60,
+      createdBy: 'test',
+      activation: 'immediate' as const,
+      defaultTimeZone: null,
+      stage: 0,
+      candidates: Prisma.sql`SELECT device_id, firmware_version, NULL::text AS time_zone, updated_at FROM ota.devices WHERE organization_id = ${ORG} AND 'crowd' = ANY(groups)`,
+      limit: 5,
+    };
+    const prisma = t.app.get(PrismaService);
+    const calls = [];
+    for (let i = 0; i < 4; i++) calls.push(await prisma.$transaction((tx) => repository.insertJoined(spec, tx)));
+    expect(calls.map((call) => call.inserted)).toEqual([5, 5, 2, 0]);
+    const [changedAt] = await sql<{ updated_at: Date }>(t, `SELECT updated_at FROM ota.devices WHERE organization_id = $1 AND device_id = 'crowd-01'`, [ORG]);
+    expect(calls.map((call) => call.stoppedAt)).toEqual([changedAt.updated_at, changedAt.updated_at, null, null]);
+    expect(calls[0].timeZones).toEqual(['UTC']);
+    const ids = (await campaignRows(t, campaign.campaign_id)).map((row) => row.device_id).sort();
+    expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => `crowd-${String(i + 1).padStart(2, '0')}`));
   });
 });

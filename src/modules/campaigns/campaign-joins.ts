@@ -53,8 +53,8 @@ export class CampaignJoins {
       },
       tx,
     );
-    // A full batch may leave devices changed later than its last one: look from there next time.
-    const reached = joined.picked >= JOIN_LIMIT && joined.lastUpdatedAt !== null && joined.lastUpdatedAt < visible ? joined.lastUpdatedAt : visible;
+    // Stopped by the limit, devices changed later than the last one read are still to come: look from there next time.
+    const reached = joined.stoppedAt !== null && joined.stoppedAt < visible ? joined.stoppedAt : visible;
     const cursor = campaign.joinCursor !== null && campaign.joinCursor > reached ? campaign.joinCursor : reached;
     const newZones = joined.timeZones.filter((zone) => !campaign.deviceTimeZones.includes(zone));
     const updated = await this.repository.recordJoin(

@@ -46,13 +46,16 @@ export interface JoinRowsSpec extends Omit<CampaignRowsSpec, 'selection' | 'stag
   limit: number;
 }
 
-/** What a join inserted: how many, the newest `updated_at` among the candidates taken, and the rows' zones. */
+/** What a join inserted: how many, and the rows' zones. */
 export interface JoinedRows {
-  picked: number;
   inserted: number;
-  lastUpdatedAt: Date | null;
   timeZones: string[];
+  /** The `updated_at` of the last candidate read when the limit stopped the join; null when every candidate was read. */
+  stoppedAt: Date | null;
 }
+
+/** Candidates a join reads per statement. */
+const JOIN_PAGE = 5_000;
 
 /** A campaign rollback's rows: the model whose older images they install, and their settings. */
 export interface RollbackRowsSpec extends CampaignKey {
@@ -188,43 +191,54 @@ export class CampaignUpdatesRepository {
 
   /**
    * Adds a `created` row in `spec.stage` for each candidate the campaign has no row for yet, at
-   * most `limit`, oldest change first (ties by device id, so a crowd of devices changed in one
-   * transaction is taken over several calls rather than the same first ones again). Idempotent:
-   * the campaign's one-row-per-device index turns a repeat into nothing. `time_zone` as
-   * {@link insertRows} sets it.
+   * most `limit`, oldest change first. The candidates are read in pages in `(updated_at,
+   * device_id)` order (so a crowd of devices changed in one transaction is paged through, not read
+   * again), and the campaign's one-row-per-device index drops those it has: `ON CONFLICT` checks
+   * that index itself, so no plan choice can turn the check into a scan of the campaign's rows
+   * per candidate (an anti join planned on statistics from before a large import did: 59 s
+   * instead of 50 ms for 10 000 candidates). `time_zone` as {@link insertRows} sets it.
    */
   async insertJoined(spec: JoinRowsSpec, tx: TransactionClient): Promise<JoinedRows> {
-    const [row] = await tx.$queryRaw<{ picked: number; inserted: number; last: Date | null; zones: string[] }[]>`
-      WITH picked AS MATERIALIZED (
-        SELECT c.device_id, c.firmware_version, c.time_zone, c.updated_at FROM (${spec.candidates}) c
-         -- OFFSET 0 keeps this a subplan probing an index per candidate. Pulled up into an anti
-         -- join, the planner could scan the campaign's rows once per candidate when statistics
-         -- predate a large import or start (seen: 59 s instead of 50 ms for 10 000 candidates).
-         WHERE NOT EXISTS (SELECT 1 FROM ota.device_updates o
-                            WHERE o.organization_id = ${spec.organizationId} AND o.campaign_id = ${spec.campaignId}
-                              AND o.kind = ${spec.kind} AND o.device_id = c.device_id OFFSET 0)
-         ORDER BY c.updated_at, c.device_id
-         LIMIT ${spec.limit}
-      ), inserted AS (
-        INSERT INTO ota.device_updates AS u (
-          organization_id, update_id, device_id, campaign_id, campaign_stage, kind, firmware_id, from_version, to_version,
-          status, current_phase, priority, max_retries, timeout_minutes, force, download_size, created_by, activation,
-          time_zone, not_before, updated_at)
-        SELECT ${spec.organizationId}, replace(gen_random_uuid()::text, '-', ''), p.device_id, ${spec.campaignId}, ${spec.stage}::smallint,
-               ${spec.kind}, ${spec.firmwareId}, p.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority},
-               ${spec.maxRetries}, ${spec.timeoutMinutes}, false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation},
-               CASE WHEN length(p.time_zone) BETWEEN 1 AND 64 THEN p.time_zone ELSE coalesce(${spec.defaultTimeZone}::text, 'UTC') END,
-               -- Cut to the column's milliseconds (it would round up half the time): due in this very tick.
-               date_trunc('milliseconds', now()), now()
-          FROM picked p
-         ORDER BY p.device_id
-        ON CONFLICT DO NOTHING
-        RETURNING u.time_zone
-      )
-      SELECT (SELECT count(*)::int FROM picked) AS picked, (SELECT count(*)::int FROM inserted) AS inserted,
-             (SELECT max(updated_at) FROM picked) AS last,
-             (SELECT coalesce(array_agg(DISTINCT time_zone), '{}') FROM inserted) AS zones`;
-    return { picked: row.picked, inserted: row.inserted, lastUpdatedAt: row.last, timeZones: row.zones };
+    const zones = new Set<string>();
+    let inserted = 0;
+    let after: { updatedAt: Date; deviceId: string } | null = null;
+    for (;;) {
+      const pageSize = Math.min(JOIN_PAGE, spec.limit - inserted);
+      const keyset: Prisma.Sql = after === null
+        ? Prisma.empty
+        : Prisma.sql`WHERE c.updated_at >= ${after.updatedAt} AND (c.updated_at, c.device_id) > (${after.updatedAt}::timestamptz, ${after.deviceId}::text)`;
+      const [page] = await tx.$queryRaw<{ read: number; inserted: number; last_at: Date | null; last_id: string | null; zones: string[] }[]>`
+        WITH page AS MATERIALIZED (
+          SELECT c.device_id, c.firmware_version, c.time_zone, c.updated_at FROM (${spec.candidates}) c ${keyset}
+           ORDER BY c.updated_at, c.device_id
+           LIMIT ${pageSize}
+        ), last AS (
+          SELECT p.updated_at, p.device_id FROM page p ORDER BY p.updated_at DESC, p.device_id DESC LIMIT 1
+        ), inserted AS (
+          INSERT INTO ota.device_updates AS u (
+            organization_id, update_id, device_id, campaign_id, campaign_stage, kind, firmware_id, from_version, to_version,
+            status, current_phase, priority, max_retries, timeout_minutes, force, download_size, created_by, activation,
+            time_zone, not_before, updated_at)
+          SELECT ${spec.organizationId}, replace(gen_random_uuid()::text, '-', ''), p.device_id, ${spec.campaignId}, ${spec.stage}::smallint,
+                 ${spec.kind}, ${spec.firmwareId}, p.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority},
+                 ${spec.maxRetries}, ${spec.timeoutMinutes}, false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation},
+                 CASE WHEN length(p.time_zone) BETWEEN 1 AND 64 THEN p.time_zone ELSE coalesce(${spec.defaultTimeZone}::text, 'UTC') END,
+                 -- Cut to the column's milliseconds (it would round up half the time): due in this very tick.
+                 date_trunc('milliseconds', now()), now()
+            FROM page p
+           ORDER BY p.device_id
+          ON CONFLICT DO NOTHING
+          RETURNING u.time_zone
+        )
+        SELECT (SELECT count(*)::int FROM page) AS read, (SELECT count(*)::int FROM inserted) AS inserted,
+               (SELECT updated_at FROM last) AS last_at, (SELECT device_id FROM last) AS last_id,
+               (SELECT coalesce(array_agg(DISTINCT time_zone), '{}') FROM inserted) AS zones`;
+      inserted += page.inserted;
+      for (const zone of page.zones) zones.add(zone);
+      if (page.read < pageSize) return { inserted, timeZones: [...zones], stoppedAt: null };
+      after = { updatedAt: page.last_at!, deviceId: page.last_id! };
+      if (inserted >= spec.limit) return { inserted, timeZones: [...zones], stoppedAt: after.updatedAt };
+    }
   }
 
   /** Ids of the devices whose campaign update failed (timeouts included), by id. */
