@@ -330,7 +330,8 @@ async function main(options: Options): Promise<number> {
         Promise.all(
           booted.map(async (device) => {
             // An unexpected error ends the device's update, not its life: it waits for the next one.
-            while (!stop.signal.aborted && Date.now() < behaviour.deadline) {
+            // A bricked device is done for good (handleUpdates returns at once: looping would spin).
+            while (!stop.signal.aborted && Date.now() < behaviour.deadline && !device.isBricked) {
               try {
                 await device.handleUpdates({ once: false, expectUpdate: false });
               } catch (error) {

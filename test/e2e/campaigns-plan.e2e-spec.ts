@@ -116,6 +116,30 @@ describe('campaign dry run (POST /campaigns/plan)', () => {
     expect(ramped.estimated_duration_seconds - plain.estimated_duration_seconds).toBeGreaterThanOrEqual(170);
   });
 
+  it('opens windows in each device\'s zone at the times of the zones its devices are in', async () => {
+    run += 1;
+    const group = `plan-${run}`;
+    const model = `P-${run}`;
+    for (const zone of ['Asia/Tokyo', 'America/New_York', 'not/a-zone']) {
+      await DeviceClient.register(t, operator, 1, { groups: [group], device_model: model, attributes: { timezone: zone } });
+    }
+    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: model });
+    const body = campaignBody(firmware.firmware_id, {
+      target_groups: [group],
+      default_time_zone: 'Europe/Berlin',
+      maintenance_windows: [{ cron: '0 2 * * *', duration_minutes: 60, time_zone: 'device' }],
+    });
+    const openings: string[] = (await plan(body)).json().next_window_openings;
+    expect(openings).toHaveLength(5);
+    const localTimes = (zone: string) => openings.filter((at) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(new Date(at)) === '02:00');
+    // Three zones a day (the device without a valid zone counts in the default one), soonest first.
+    expect(localTimes('Asia/Tokyo').length + localTimes('America/New_York').length + localTimes('Europe/Berlin').length).toBe(5);
+    expect(localTimes('Asia/Tokyo').length).toBeGreaterThanOrEqual(1);
+    expect(localTimes('America/New_York').length).toBeGreaterThanOrEqual(1);
+    expect(localTimes('Europe/Berlin').length).toBeGreaterThanOrEqual(1);
+    expect([...openings].sort()).toEqual(openings);
+  });
+
   it('validates as create does (422, 404), needs a token, and takes an operator too', async () => {
     const { group, firmware } = await fleetOf(1);
     const before = await written();

@@ -119,6 +119,11 @@ export class SimulatedDevice {
     return this.api.deviceId;
   }
 
+  /** Completed an update and never came back (`--brick-rate`): it does nothing more in this run. */
+  get isBricked(): boolean {
+    return this.bricked;
+  }
+
   /** The version the device runs now. */
   get version(): string {
     return this.firmwareVersion;

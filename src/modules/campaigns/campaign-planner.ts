@@ -8,7 +8,7 @@ import { CampaignUpdatesService } from '../updates/campaign-updates.service';
 import type { CampaignSettings } from './campaign-settings';
 import { CampaignsRepository } from './campaigns.repository';
 import type { DeploymentStrategy } from './domain/campaign-state';
-import { nextWindowAt, WindowCalendar } from './domain/maintenance-windows';
+import { nextWindowAt, usesDeviceZone, WindowCalendar } from './domain/maintenance-windows';
 import { estimateDurationSeconds } from './domain/plan-estimate';
 import { ratePerMinute } from './domain/rollout-rate';
 import { firstStageAtLeastOne, gateMinutes, stagePercentages, stageSizes } from './domain/stage-plan';
@@ -19,6 +19,8 @@ const MEDIAN_CAMPAIGNS = 10;
 const MEDIAN_ROWS_PER_CAMPAIGN = 200;
 /** Window openings a plan lists. */
 const WINDOW_OPENINGS = 5;
+/** Distinct device zones a plan evaluates windows in (IANA has about 600 names). */
+const MAX_PLAN_ZONES = 1_000;
 
 /**
  * The dry run of a campaign: what a start would select now, stage by stage, what it would leave
@@ -41,7 +43,13 @@ export class CampaignPlanner {
   /** The plan of validated settings; `spec` is their targets with the seed the sample is drawn with. */
   async plan(organizationId: string, settings: CampaignSettings, strategy: DeploymentStrategy, spec: TargetSpec, firmware: FirmwareResponseDto): Promise<CampaignPlanResponseDto> {
     const selection = await this.targeting.campaignSelection(organizationId, spec, firmware);
-    const [busy, median] = await Promise.all([this.updates.countBusy(organizationId, selection.query), this.medianUpdateSeconds(organizationId)]);
+    // Windows in each device's zone open at the times of the zones the selected devices are in.
+    const zones = usesDeviceZone(settings.maintenanceWindows) ? this.updates.selectionTimeZones(selection.query, settings.defaultTimeZone, MAX_PLAN_ZONES) : Promise.resolve([]);
+    const [busy, median, deviceTimeZones] = await Promise.all([
+      this.updates.countBusy(organizationId, selection.query),
+      this.medianUpdateSeconds(organizationId),
+      zones,
+    ]);
     const { counts } = selection;
     const percentages = stagePercentages({ strategy, stages: settings.stages, canaryPercentage: settings.canaryPercentage });
     const sizes = stageSizes(percentages, counts.selected, firstStageAtLeastOne(strategy));
@@ -56,7 +64,7 @@ export class CampaignPlanner {
         busy,
         outside_sample: counts.compatible - counts.alreadyOnTargetVersion - counts.selected,
       },
-      next_window_openings: this.windowOpenings(settings, this.clock.now()).map((opening) => opening.toISOString()),
+      next_window_openings: this.windowOpenings(settings, deviceTimeZones, this.clock.now()).map((opening) => opening.toISOString()),
       estimated_duration_seconds: estimateDurationSeconds({
         stageSizes: sizes,
         gateSeconds: gates,
@@ -72,13 +80,12 @@ export class CampaignPlanner {
   }
 
   /**
-   * The next openings of the windows after `now`, soonest first. Before a start the devices' zones
-   * are not known: a window in each device's zone is judged in the default zone, as the campaign
-   * itself says before its start.
+   * The next openings of the windows after `now`, soonest first: with windows in each device's
+   * zone, in any of `deviceTimeZones` (the selected devices' zones), else in the windows' zones.
    */
-  private windowOpenings(settings: CampaignSettings, now: Date): Date[] {
+  private windowOpenings(settings: CampaignSettings, deviceTimeZones: string[], now: Date): Date[] {
     const openings: Date[] = [];
-    const campaign = { maintenanceWindows: settings.maintenanceWindows, deviceTimeZones: [], defaultTimeZone: settings.defaultTimeZone };
+    const campaign = { maintenanceWindows: settings.maintenanceWindows, deviceTimeZones, defaultTimeZone: settings.defaultTimeZone };
     for (let after = now; openings.length < WINDOW_OPENINGS; ) {
       const next = nextWindowAt(this.calendar, campaign, after);
       if (next === null) break;

@@ -132,6 +132,15 @@ const PAST_RETURN = Prisma.raw(`(u.status IN ('completed', 'installing', 'reboot
   OR (u.status = 'failed' AND u.error_code = 'health_check'))`);
 
 /** Rows per statement of the bulk paths that touch a whole campaign (cancelling what was never released). */
+/**
+ * The zone a row of a device gets (`device_updates.time_zone`): its `timezone` attribute when it
+ * fits the column, else the campaign's default, else UTC. A name that is no zone is kept, and judged
+ * as the default when windows are evaluated.
+ */
+function rowTimeZone(attribute: Prisma.Sql, defaultTimeZone: string | null): Prisma.Sql {
+  return Prisma.sql`CASE WHEN length(${attribute}) BETWEEN 1 AND 64 THEN ${attribute} ELSE coalesce(${defaultTimeZone}::text, 'UTC') END`;
+}
+
 const BULK_CHUNK = 50_000;
 
 /**
@@ -179,7 +188,7 @@ export class CampaignUpdatesRepository {
                ${spec.campaignId}, width_bucket(p.position - 1, (SELECT ends FROM reach))::smallint, ${spec.kind}, ${spec.firmwareId},
                p.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority}, ${spec.maxRetries}, ${spec.timeoutMinutes},
                false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation},
-               CASE WHEN length(p.time_zone) BETWEEN 1 AND 64 THEN p.time_zone ELSE coalesce(${spec.defaultTimeZone}::text, 'UTC') END, now(), now()
+               ${rowTimeZone(Prisma.sql`p.time_zone`, spec.defaultTimeZone)}, now(), now()
           FROM picked p
          ORDER BY p.device_id
         ON CONFLICT DO NOTHING
@@ -222,7 +231,7 @@ export class CampaignUpdatesRepository {
           SELECT ${spec.organizationId}, replace(gen_random_uuid()::text, '-', ''), p.device_id, ${spec.campaignId}, ${spec.stage}::smallint,
                  ${spec.kind}, ${spec.firmwareId}, p.firmware_version, ${spec.toVersion}, 'created', 'created', ${spec.priority},
                  ${spec.maxRetries}, ${spec.timeoutMinutes}, false, ${spec.downloadSize}, ${spec.createdBy}, ${spec.activation},
-                 CASE WHEN length(p.time_zone) BETWEEN 1 AND 64 THEN p.time_zone ELSE coalesce(${spec.defaultTimeZone}::text, 'UTC') END,
+                 ${rowTimeZone(Prisma.sql`p.time_zone`, spec.defaultTimeZone)},
                  -- Cut to the column's milliseconds (it would round up half the time): due in this very tick.
                  date_trunc('milliseconds', now()), now()
             FROM page p
@@ -257,6 +266,13 @@ export class CampaignUpdatesRepository {
        WHERE EXISTS (SELECT 1 FROM ota.device_updates a
                       WHERE a.organization_id = ${organizationId} AND a.device_id = s.device_id AND a.status IN (${RELEASED}))`;
     return row.busy;
+  }
+
+  /** The distinct zones rows for a selection (a query with `time_zone`) would get, at most `limit`. */
+  async selectionTimeZones(selection: Prisma.Sql, defaultTimeZone: string | null, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ zone: string }[]>`
+      SELECT DISTINCT ${rowTimeZone(Prisma.sql`s.time_zone`, defaultTimeZone)} AS zone FROM (${selection}) s LIMIT ${limit}`;
+    return rows.map((row) => row.zone);
   }
 
   /**

@@ -65,6 +65,11 @@ export class CampaignUpdatesService {
     return this.repository.countBusy(organizationId, selection);
   }
 
+  /** The distinct zones the rows of a selection would get (as a start stores them), at most `limit`. */
+  selectionTimeZones(selection: Prisma.Sql, defaultTimeZone: string | null, limit: number): Promise<string[]> {
+    return this.repository.selectionTimeZones(selection, defaultTimeZone, limit);
+  }
+
   /** Median seconds an update of these campaigns took from start to completion, over a bounded sample; null without one. */
   medianCompletedSeconds(organizationId: string, campaignIds: string[], perCampaign: number): Promise<number | null> {
     return this.repository.medianCompletedSeconds(organizationId, campaignIds, perCampaign);
