@@ -335,7 +335,8 @@ export class CampaignUpdatesRepository {
       ), moot AS (
         SELECT due.update_id FROM due
          WHERE ${campaign.kind} = 'rollback'
-           -- OFFSET 0 on both EXISTS: an index probe per row, as in insertJoined, whatever the statistics.
+           -- OFFSET 0 keeps both EXISTS subplans probed per row on an index, never an anti or semi join
+           -- whose plan, made on statistics from before the rows existed, could rescan a whole side per row.
            AND NOT EXISTS (SELECT 1 FROM ota.device_updates o
                             WHERE o.organization_id = due.organization_id AND o.campaign_id = ${campaign.campaignId} AND o.kind = 'update'
                               AND o.device_id = due.device_id
