@@ -75,6 +75,8 @@ export interface AppConfig {
     readonly maxAttempts: number;
     /** Wait after the first failed attempt, doubling with each further one (capped at an hour). */
     readonly retryBaseDelayMs: number;
+    /** Delivered and failed deliveries are deleted this many days after they were created. */
+    readonly retentionDays: number;
   };
   /** Base of URLs this service hands out that point back to itself (filesystem downloads). */
   readonly publicBaseUrl: string;
@@ -259,6 +261,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
       retryBaseDelayMs: env.WEBHOOK_RETRY_BASE_DELAY_MS,
+      retentionDays: env.WEBHOOK_RETENTION_DAYS,
     },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     storage: {

@@ -86,6 +86,7 @@ export const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: integer(1, 50).default(8),
   WEBHOOK_RETRY_BASE_DELAY_MS: integer(0, 24 * 3600_000).default(30_000),
+  WEBHOOK_RETENTION_DAYS: integer(1, 3650).default(30),
 
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
   STORAGE_DRIVER: z.enum(['filesystem', 's3']).optional(),

@@ -83,6 +83,16 @@ export class WebhookDeliveriesRepository {
     });
   }
 
+  /** Deletes up to `limit` delivered or failed deliveries created before `cutoff`, oldest first; returns how many went. */
+  deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM ota.webhook_deliveries WHERE (organization_id, delivery_id) IN (
+        SELECT organization_id, delivery_id FROM ota.webhook_deliveries
+         WHERE status <> 'pending' AND created_at < ${cutoff}
+         ORDER BY created_at
+         LIMIT ${limit})`;
+  }
+
   async page(organizationId: string, filters: DeliveryFilters, limit: number, offset: number): Promise<{ items: WebhookDelivery[]; total: number }> {
     const where: Prisma.WebhookDeliveryWhereInput = { organizationId, status: filters.status, campaignId: filters.campaignId, eventType: filters.eventType };
     const [items, total] = await Promise.all([

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookSecretsRepository } from './webhook-secrets.repository';
 import { WebhookSecretsService } from './webhook-secrets.service';
+import { WebhookRetention } from './webhook-retention';
 import { WebhookSender } from './webhook-sender';
 import { WebhookSenderScheduler } from './webhook-sender.scheduler';
 import { WebhooksController } from './webhooks.controller';
@@ -16,7 +17,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [AuditModule],
   controllers: [WebhooksController],
-  providers: [WebhookSecretsRepository, WebhookDeliveriesRepository, WebhookSecretsService, WebhooksService, WebhookSender, WebhookSenderScheduler],
+  providers: [WebhookSecretsRepository, WebhookDeliveriesRepository, WebhookSecretsService, WebhooksService, WebhookSender, WebhookRetention, WebhookSenderScheduler],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}
