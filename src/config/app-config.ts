@@ -20,6 +20,8 @@ export interface AppConfig {
     readonly docsEnabled: boolean;
   };
   readonly logLevel: Env['LOG_LEVEL'];
+  /** Human-readable log lines (pino-pretty) instead of JSON: LOG_FORMAT=pretty, or `auto` with a terminal on stdout. */
+  readonly logPretty: boolean;
   /** Absolute path of the folder for embedded data (database, generated secrets). */
   readonly dataDir: string;
   readonly database: {
@@ -222,6 +224,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       docsEnabled: env.DOCS_ENABLED,
     },
     logLevel: env.LOG_LEVEL,
+    logPretty: env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
     dataDir: resolve(env.DATA_DIR),
     database: {
       url: env.DATABASE_URL,

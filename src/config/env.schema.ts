@@ -43,6 +43,7 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: integer(0, 65535).default(8240),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   BODY_LIMIT_BYTES: integer(1024, 64 * 1024 * 1024).default(1024 * 1024),
   JSON_MAX_DEPTH: integer(2, 256).default(32),
   HTTP_BODY_TIMEOUT_MS: integer(100, 600_000).default(60_000),
