@@ -23,4 +23,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/utils/global-setup.ts',
   globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
   testTimeout: 60_000,
+  // On a 2-core machine Jest would run every suite in its own process, one after the other, and
+  // that process's heap only grows (the Nest apps, ts-jest's compiled programs) until it passed 4 GB.
+  // With a limit Jest runs suites in a worker and replaces it once it holds more than this after a suite.
+  workerIdleMemoryLimit: '2GB',
 };
