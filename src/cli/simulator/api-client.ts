@@ -1,10 +1,15 @@
 /**
  * The simulator's view of the service: plain HTTP calls to the public API (operator side with a
  * JWT or an API key, device side with a device token or a `device_gateway` key), nothing else.
- * Shapes are declared here rather than imported from the service, as any third-party client would.
+ * Shapes come from the typed client generated from openapi/openapi.json (clients/typescript), as
+ * any third-party client's would: a change of the API that breaks the simulator fails to compile.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import createClient, { type Client } from 'openapi-fetch';
+import type { components, paths } from '../../../clients/typescript/schema';
 import { exponentialBackoffMs } from '../../common/backoff';
+
+type Schemas = components['schemas'];
 
 /** How often one request is sent again after a 429 before that answer counts as the answer. */
 const MAX_RATE_LIMITED_RETRIES = 10;
@@ -19,14 +24,16 @@ export type RateLimitListener = (waitMs: number) => void;
  * doubling per attempt, when the answer has none) plus a random jitter, then sends the request
  * again, up to {@link MAX_RATE_LIMITED_RETRIES} times. An abort of `init.signal` ends the wait.
  */
-export async function fetchWithBackOff(url: string | URL, init: RequestInit, onRateLimited?: RateLimitListener): Promise<Response> {
+export async function fetchWithBackOff(input: string | URL | Request, init: RequestInit, onRateLimited?: RateLimitListener): Promise<Response> {
+  const signal = init.signal ?? (input instanceof Request ? input.signal : undefined);
   for (let attempt = 1; ; attempt++) {
-    const res = await fetch(url, init);
+    // A Request's body can be read once: each attempt sends a copy.
+    const res = await fetch(input instanceof Request ? input.clone() : input, init);
     if (res.status !== 429 || attempt > MAX_RATE_LIMITED_RETRIES) return res;
     await res.body?.cancel();
     const waitMs = retryAfterMs(res.headers.get('retry-after'), attempt) * (1 + Math.random() * BACK_OFF_JITTER);
     onRateLimited?.(waitMs);
-    await sleep(waitMs, undefined, { signal: init.signal ?? undefined });
+    await sleep(waitMs, undefined, { signal: signal ?? undefined });
   }
 }
 
@@ -41,73 +48,18 @@ function retryAfterMs(header: string | null, attempt: number): number {
   return exponentialBackoffMs(attempt, 1000, 30_000);
 }
 
-/**
- * How a device applies an update: `immediate` (install, reboot, complete); blue-green `deferred`
- * (install to the standby slot, report `awaiting_activation`, wait), then `now` (the campaign
- * switched: reboot into the standby slot and complete).
- */
-export type Activation = 'immediate' | 'deferred' | 'now';
-
 /** The `update` of a check-in answer. */
-export interface OfferedUpdate {
-  update_id: string;
-  /** `update`, or `rollback` (back to the device's previous version). */
-  kind: string;
-  firmware_id: string;
-  version: string;
-  download_url: string;
-  download_expires_at: string;
-  file_size: number;
-  checksum_sha256: string;
-  checksum_md5: string;
-  signature: string | null;
-  signing_key_id: string | null;
-  force: boolean;
-  timeout_at: string | null;
-  /** Absent from services older than blue-green: `immediate`. */
-  activation?: Activation;
-  /** The campaign asks for the device's consent before it works on the update. */
-  confirmation_required?: boolean;
-}
+export type OfferedUpdate = Schemas['DeviceCheckInUpdateDto'];
 
-export interface CheckInAnswer {
-  poll_interval_seconds: number;
-  update: OfferedUpdate | null;
-}
+export type CheckInAnswer = Schemas['DeviceCheckInResponseDto'];
 
-export interface StatusReport {
-  status: 'in_progress' | 'downloading' | 'verifying' | 'installing' | 'awaiting_activation' | 'rebooting' | 'completed' | 'failed';
-  progress_percentage?: number;
-  error_code?: string;
-  error_message?: string;
-  bytes_downloaded?: number;
-  firmware_version?: string;
-}
+export type StatusReport = Schemas['DeviceStatusReportDto'];
 
-export interface FirmwareInfo {
-  firmware_id: string;
-  version: string;
-  device_model: string;
-  min_hardware_version: string | null;
-  file_size: number;
-}
+export type FirmwareInfo = Schemas['FirmwareResponseDto'];
 
-export interface UpdateInfo {
-  update_id: string;
-  device_id: string;
-  status: string;
-  error_code: string | null;
-  bytes_downloaded: number;
-  timeline?: { status: string; source: string }[];
-}
+export type UpdateInfo = Schemas['UpdateResponseDto'];
 
-export interface BulkResult {
-  device_id: string;
-  success: boolean;
-  update_id?: string;
-  error?: string;
-  detail?: string;
-}
+export type BulkResult = Schemas['BulkUpdateResultDto'];
 
 /** An answer the simulator did not expect: the status, the error code and detail when the body has them. */
 export class ApiError extends Error {
@@ -120,12 +72,6 @@ export class ApiError extends Error {
   ) {
     super(`${method} ${path} answered ${status}${code === undefined ? '' : ` ${code}`}: ${detail}`);
   }
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: unknown;
 }
 
 type Credentials = { kind: 'bearer'; token: string } | { kind: 'api-key'; key: string } | { kind: 'device'; token: string };
@@ -141,56 +87,48 @@ function authHeaders(credentials: Credentials): Record<string, string> {
   }
 }
 
+/** What a typed call answers: its response, and the parsed error body when it was not a success. */
+interface TypedAnswer {
+  response: Response;
+  error?: unknown;
+}
+
+/** The answer when its status is one of `expect`; otherwise an `ApiError` with the contract's code and detail. */
+function expectStatus<T extends TypedAnswer>(answer: T, method: string, path: string, expect: readonly number[] = [200, 201]): T {
+  if (expect.includes(answer.response.status)) return answer;
+  const error = answer.error;
+  const body = typeof error === 'object' && error !== null ? (error as { code?: string; detail?: string }) : undefined;
+  throw new ApiError(method, path, answer.response.status, body?.code, body?.detail ?? String(error ?? '').slice(0, 500));
+}
+
+/** The service at `origin` (e.g. `http://localhost:8240`), through the typed client, backing off on 429. */
 export class ApiClient {
-  /** `origin` is e.g. `http://localhost:8240`; every path below is under `/api/v1`. */
+  readonly typed: Client<paths>;
+
   constructor(
     readonly origin: string,
-    private readonly onRateLimited?: RateLimitListener,
-  ) {}
-
-  /** Sends one request; answers with any status in `expect`, throws `ApiError` on any other. */
-  async call(
-    method: string,
-    path: string,
-    options: { credentials?: Credentials; json?: unknown; body?: string | FormData; headers?: Record<string, string>; expect?: number[]; signal?: AbortSignal },
-  ): Promise<Answer> {
-    const headers: Record<string, string> = { ...(options.credentials ? authHeaders(options.credentials) : {}), ...options.headers };
-    let body: string | FormData | undefined = options.body;
-    if (options.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.json);
-    }
-    const res = await fetchWithBackOff(`${this.origin}/api/v1${path}`, { method, headers, body, signal: options.signal }, this.onRateLimited);
-    const text = await res.text();
-    let parsed: unknown = undefined;
-    if (text.length > 0) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
-      }
-    }
-    if (!(options.expect ?? [200, 201]).includes(res.status)) {
-      const error = parsed as { code?: string; detail?: string } | undefined;
-      throw new ApiError(method, path, res.status, error?.code, error?.detail ?? text.slice(0, 500));
-    }
-    return { status: res.status, headers: res.headers, body: parsed };
+    onRateLimited?: RateLimitListener,
+  ) {
+    this.typed = createClient<paths>({ baseUrl: origin.replace(/\/+$/, ''), fetch: (request) => fetchWithBackOff(request, {}, onRateLimited) });
   }
 }
 
 /** The operator's side: what an operator (or their automation) does to set up a run and check it. */
 export class OperatorApi {
+  private readonly headers: Record<string, string>;
+
   constructor(
     private readonly api: ApiClient,
-    private readonly credentials: Credentials,
-  ) {}
+    credentials: Credentials,
+  ) {
+    this.headers = authHeaders(credentials);
+  }
 
   /** With neither a JWT nor a key: a development token, which a service in embedded development mode hands out. */
   static async withDevToken(api: ApiClient, organizationId: string | undefined): Promise<OperatorApi> {
-    const answer = await api.call('POST', '/auth/dev-token', {
-      json: { user_id: 'device-simulator', email: 'simulator@example.com', role: 'operator', ...(organizationId ? { organization_id: organizationId } : {}) },
-    });
-    return new OperatorApi(api, { kind: 'bearer', token: (answer.body as { token: string }).token });
+    const body = { user_id: 'device-simulator', email: 'simulator@example.com', role: 'operator' as const, ...(organizationId ? { organization_id: organizationId } : {}) };
+    const { data } = expectStatus(await api.typed.POST('/api/v1/auth/dev-token', { body }), 'POST', '/auth/dev-token');
+    return new OperatorApi(api, { kind: 'bearer', token: data!.token });
   }
 
   static withToken(api: ApiClient, token: string): OperatorApi {
@@ -202,61 +140,71 @@ export class OperatorApi {
   }
 
   async getFirmware(firmwareId: string): Promise<FirmwareInfo> {
-    return (await this.api.call('GET', `/firmware/${encodeURIComponent(firmwareId)}`, { credentials: this.credentials })).body as FirmwareInfo;
+    const answer = await this.api.typed.GET('/api/v1/firmware/{firmware_id}', { params: { path: { firmware_id: firmwareId } }, headers: this.headers });
+    return expectStatus(answer, 'GET', `/firmware/${firmwareId}`).data!;
   }
 
   /** `POST /firmware`: the metadata part, then the image, as the README's curl does. */
   async uploadFirmware(metadata: Record<string, unknown>, image: Uint8Array): Promise<FirmwareInfo> {
-    const form = new FormData();
-    form.append('metadata', JSON.stringify(metadata));
-    form.append('file', new Blob([new Uint8Array(image)]), 'simulator-firmware.bin');
-    return (await this.api.call('POST', '/firmware', { credentials: this.credentials, body: form })).body as FirmwareInfo;
+    const answer = await this.api.typed.POST('/api/v1/firmware', {
+      headers: this.headers,
+      body: { metadata: JSON.stringify(metadata), file: 'simulator-firmware.bin' },
+      bodySerializer: (body) => {
+        const form = new FormData();
+        form.append('metadata', body.metadata);
+        form.append('file', new Blob([new Uint8Array(image)]), body.file);
+        return form;
+      },
+    });
+    return expectStatus(answer, 'POST', '/firmware').data!;
   }
 
   /** Registers (201, with a token) or updates (200, no token) a device. */
-  async registerDevice(device: Record<string, unknown>): Promise<{ created: boolean; token: string | undefined }> {
-    const answer = await this.api.call('POST', '/devices', { credentials: this.credentials, json: device });
-    return { created: answer.status === 201, token: (answer.body as { device_token?: string }).device_token };
+  async registerDevice(device: Schemas['RegisterDeviceDto']): Promise<{ created: boolean; token: string | undefined }> {
+    const answer = expectStatus(await this.api.typed.POST('/api/v1/devices', { body: device, headers: this.headers }), 'POST', '/devices');
+    return { created: answer.response.status === 201, token: answer.data!.device_token ?? undefined };
   }
 
   /** The device's registration; undefined when it does not exist. */
-  async getDevice(deviceId: string): Promise<{ firmware_version: string | null } | undefined> {
-    const answer = await this.api.call('GET', `/devices/${encodeURIComponent(deviceId)}`, { credentials: this.credentials, expect: [200, 404] });
-    return answer.status === 404 ? undefined : (answer.body as { firmware_version: string | null });
+  async getDevice(deviceId: string): Promise<Schemas['DeviceResponseDto'] | undefined> {
+    const answer = await this.api.typed.GET('/api/v1/devices/{device_id}', { params: { path: { device_id: deviceId } }, headers: this.headers });
+    return expectStatus(answer, 'GET', `/devices/${deviceId}`, [200, 404]).data;
   }
 
   async rotateToken(deviceId: string): Promise<string> {
-    const answer = await this.api.call('POST', `/devices/${encodeURIComponent(deviceId)}/token`, { credentials: this.credentials });
-    return (answer.body as { device_token: string }).device_token;
+    const answer = await this.api.typed.POST('/api/v1/devices/{device_id}/token', { params: { path: { device_id: deviceId } }, headers: this.headers });
+    return expectStatus(answer, 'POST', `/devices/${deviceId}/token`).data!.device_token;
   }
 
   /** `POST /devices/bulk/update` in batches of 10 000 (the endpoint's maximum). */
-  async bulkUpdate(deviceIds: string[], settings: Record<string, unknown>): Promise<BulkResult[]> {
+  async bulkUpdate(deviceIds: string[], settings: Omit<Schemas['BulkDeviceUpdateDto'], 'device_ids'>): Promise<BulkResult[]> {
     const results: BulkResult[] = [];
     for (let i = 0; i < deviceIds.length; i += 10_000) {
-      const answer = await this.api.call('POST', '/devices/bulk/update', {
-        credentials: this.credentials,
-        json: { ...settings, device_ids: deviceIds.slice(i, i + 10_000) },
-      });
-      results.push(...(answer.body as { results: BulkResult[] }).results);
+      const body = { ...settings, device_ids: deviceIds.slice(i, i + 10_000) };
+      const answer = await this.api.typed.POST('/api/v1/devices/bulk/update', { body, headers: this.headers });
+      results.push(...expectStatus(answer, 'POST', '/devices/bulk/update').data!.results);
     }
     return results;
   }
 
   async getUpdate(updateId: string): Promise<UpdateInfo> {
-    return (await this.api.call('GET', `/updates/${encodeURIComponent(updateId)}`, { credentials: this.credentials })).body as UpdateInfo;
+    const answer = await this.api.typed.GET('/api/v1/updates/{update_id}', { params: { path: { update_id: updateId } }, headers: this.headers });
+    return expectStatus(answer, 'GET', `/updates/${updateId}`).data!;
   }
 }
 
 /** One device's side of the protocol: check-ins (with `If-None-Match`) and status reports. */
 export class DeviceApi {
   private etag: string | undefined;
+  private readonly headers: Record<string, string>;
 
   constructor(
     private readonly api: ApiClient,
     readonly deviceId: string,
-    private readonly credentials: Credentials,
-  ) {}
+    credentials: Credentials,
+  ) {
+    this.headers = authHeaders(credentials);
+  }
 
   static withToken(api: ApiClient, deviceId: string, token: string): DeviceApi {
     return new DeviceApi(api, deviceId, { kind: 'device', token });
@@ -266,36 +214,31 @@ export class DeviceApi {
     return new DeviceApi(api, deviceId, { kind: 'api-key', key: gatewayKey });
   }
 
-  private get base(): string {
-    return `/device-api/devices/${encodeURIComponent(this.deviceId)}`;
-  }
-
   /**
    * A check-in. With the ETag of the previous answer, a 304 means "same as last time", answered
    * here as `notModified` with the previous update (kept by the caller).
    */
   async checkIn(firmwareVersion: string): Promise<{ notModified: true } | { notModified: false; answer: CheckInAnswer }> {
-    const answer = await this.api.call('POST', `${this.base}/check-in`, {
-      credentials: this.credentials,
-      json: { firmware_version: firmwareVersion },
-      headers: this.etag === undefined ? {} : { 'if-none-match': this.etag },
-      expect: [200, 304],
+    const answer = await this.api.typed.POST('/api/v1/device-api/devices/{device_id}/check-in', {
+      params: { path: { device_id: this.deviceId } },
+      body: { firmware_version: firmwareVersion },
+      headers: { ...this.headers, ...(this.etag === undefined ? {} : { 'if-none-match': this.etag }) },
     });
-    if (answer.status === 304) return { notModified: true };
-    this.etag = answer.headers.get('etag') ?? undefined;
-    return { notModified: false, answer: answer.body as CheckInAnswer };
+    if (expectStatus(answer, 'POST', `/device-api/devices/${this.deviceId}/check-in`, [200, 304]).response.status === 304) return { notModified: true };
+    this.etag = answer.response.headers.get('etag') ?? undefined;
+    return { notModified: false, answer: answer.data! };
   }
 
   /** The device's consent to an update that asks for it (or a refusal, with a reason). */
-  async confirm(updateId: string, answer: { confirmed: boolean; reason?: string }, signal?: AbortSignal): Promise<void> {
-    await this.api.call('POST', `${this.base}/updates/${encodeURIComponent(updateId)}/confirmation`, { credentials: this.credentials, json: answer, signal });
+  async confirm(updateId: string, answer: Schemas['DeviceConfirmationDto'], signal?: AbortSignal): Promise<void> {
+    const path = { device_id: this.deviceId, update_id: updateId };
+    const result = await this.api.typed.POST('/api/v1/device-api/devices/{device_id}/updates/{update_id}/confirmation', { params: { path }, body: answer, headers: this.headers, signal });
+    expectStatus(result, 'POST', `/device-api/devices/${this.deviceId}/updates/${updateId}/confirmation`);
   }
 
   async report(updateId: string, report: StatusReport, signal?: AbortSignal): Promise<void> {
-    await this.api.call('POST', `${this.base}/updates/${encodeURIComponent(updateId)}/status`, {
-      credentials: this.credentials,
-      json: report,
-      signal,
-    });
+    const path = { device_id: this.deviceId, update_id: updateId };
+    const result = await this.api.typed.POST('/api/v1/device-api/devices/{device_id}/updates/{update_id}/status', { params: { path }, body: report, headers: this.headers, signal });
+    expectStatus(result, 'POST', `/device-api/devices/${this.deviceId}/updates/${updateId}/status`);
   }
 }
