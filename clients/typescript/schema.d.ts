@@ -333,7 +333,8 @@ export interface paths {
          *       on connecting, then at most once a second and only when they changed.
          *     - `: heartbeat` comments every 15 s while nothing else is sent.
          *
-         *     Every replica serves the same messages: they are read from the database.
+         *     Every replica serves the same messages: they are read from the database. The stream ends when the
+         *     credential that opened it expires (a token's `exp`, an API key's expiry): reconnect with a fresh one.
          */
         get: operations["streamCampaignEvents"];
         put?: never;

@@ -126,6 +126,21 @@ describe('campaign progress as Server-Sent Events', () => {
     await waitUntil('no campaign polled', () => stream.watchedCampaigns === 0);
   });
 
+  it('ends the stream when the token that opened it expires; a fresh token resumes it', async () => {
+    const { campaign } = await stagedCampaign(1);
+    const shortLived = bearer(await hs256Token({ sub: 'viewer-2', organization_id: ORG, role: 'viewer' }, { expiresIn: '3s' }));
+    const client = await watch(campaign.campaign_id, shortLived);
+    expect(client.status).toBe(200);
+    await eventually('the created transition', () => expect(transitions(client)).toHaveLength(1));
+    // Nothing else ends this stream (the campaign is not started, the client reads everything): the server closes it at the token's exp.
+    await client.ended;
+    const resumed = await openSse(`${baseUrl}${campaignUrl(campaign.campaign_id, '/events')}`, { ...viewer, 'last-event-id': transitions(client)[0].id! });
+    clients.push(resumed);
+    expect(resumed.status).toBe(200);
+    await eventually('the counts after resuming', () => expect(lastCounts(resumed)).toMatchObject({ campaign_id: campaign.campaign_id }));
+    expect(transitions(resumed)).toEqual([]);
+  });
+
   describe('with another replica driving the campaign', () => {
     let replica: Replica;
 

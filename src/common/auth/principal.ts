@@ -10,6 +10,8 @@ export interface Principal {
   organizationId: string | null;
   roles: Role[];
   email?: string;
+  /** When the credential stops being valid (a token's `exp`, an API key's expiry); undefined: no set end. */
+  expiresAt?: Date;
 }
 
 /** A copy the caller may change (roles included) without touching a cached original. */

@@ -18,12 +18,17 @@ export interface EventStream {
   onClose(listener: () => void): void;
 }
 
+/** setTimeout's longest delay; a later end is cut to it (the client reconnects then). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Takes the response over from Fastify (its hooks' headers, such as the request id, kept) and
  * starts a `text/event-stream`. The route's error answers must come before this: once it is
- * open, the status is 200.
+ * open, the status is 200. With `closeAt` (the caller's credential expiry) the stream ends then:
+ * a stream must not outlive the credential that opened it, and the client reconnects with a new
+ * one (and `Last-Event-ID`, losing nothing).
  */
-export function openEventStream(reply: FastifyReply): EventStream {
+export function openEventStream(reply: FastifyReply, closeAt?: Date): EventStream {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -35,6 +40,10 @@ export function openEventStream(reply: FastifyReply): EventStream {
     'x-accel-buffering': 'no',
   });
   raw.write(`retry: ${RECONNECT_MS}\n\n`);
+  if (closeAt !== undefined) {
+    const timer = setTimeout(() => raw.end(), Math.min(Math.max(0, closeAt.getTime() - Date.now()), MAX_TIMER_MS));
+    raw.once('close', () => clearTimeout(timer));
+  }
   return {
     send: (event, data, id) => {
       if (!raw.writableEnded) raw.write(`event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);

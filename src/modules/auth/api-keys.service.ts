@@ -95,7 +95,10 @@ export class ApiKeysService {
       if (!row) return null;
       // An expiring key leaves the cache no later than it expires.
       const ttlMs = row.expiresAt === null ? undefined : Math.min(API_KEY_CACHE_TTL_MS, row.expiresAt.getTime() - now.getTime());
-      return { principal: { kind: 'api_key', id: row.id, organizationId: row.organizationId, roles: [row.role as ApiKeyRole] }, ttlMs };
+      return {
+        principal: { kind: 'api_key', id: row.id, organizationId: row.organizationId, roles: [row.role as ApiKeyRole], expiresAt: row.expiresAt ?? undefined },
+        ttlMs,
+      };
     });
     if (!principal) throw invalidApiKey();
     await this.recordUse(principal.id, now);

@@ -74,6 +74,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       organizationId,
       roles: roles.length > 0 ? [...new Set(roles)] : [this.config.auth.defaultRole],
       email: nonEmpty(claims.email),
+      expiresAt: typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined,
     };
   }
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Auth, CurrentOrganization } from '../../common/auth/auth.decorators';
+import { Auth, CurrentOrganization, CurrentPrincipal } from '../../common/auth/auth.decorators';
+import type { Principal } from '../../common/auth/principal';
 import { ErrorResponseDto } from '../../common/http/error-response.dto';
 import { openEventStream } from '../../common/http/event-stream';
 import { CampaignEventsStream } from './campaign-events.stream';
@@ -17,7 +18,8 @@ const STREAM_DESCRIPTION = [
   '  on connecting, then at most once a second and only when they changed.',
   '- `: heartbeat` comments every 15 s while nothing else is sent.',
   '',
-  'Every replica serves the same messages: they are read from the database.',
+  'Every replica serves the same messages: they are read from the database. The stream ends when the',
+  'credential that opened it expires (a token\'s `exp`, an API key\'s expiry): reconnect with a fresh one.',
 ].join('\n');
 
 @ApiTags('campaigns')
@@ -36,9 +38,10 @@ export class CampaignEventsController {
   async streamCampaignEvents(
     @Param() params: CampaignIdParamDto,
     @CurrentOrganization() organizationId: string,
+    @CurrentPrincipal() principal: Principal,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.stream.watch(organizationId, params.campaign_id, lastEventId, () => openEventStream(reply));
+    await this.stream.watch(organizationId, params.campaign_id, lastEventId, () => openEventStream(reply, principal.expiresAt));
   }
 }
