@@ -3,12 +3,11 @@ import { ApiClient, DeviceApi, OperatorApi } from '../../src/cli/simulator/api-c
 import { RunStats } from '../../src/cli/simulator/run-stats';
 import { type Outcome, SimulatedDevice } from '../../src/cli/simulator/simulated-device';
 import { CampaignEventsStream } from '../../src/modules/campaigns/campaign-events.stream';
-import { act, campaignBody, campaignStats, campaignUrl, createCampaign, DeviceClient, drive, getCampaign } from '../utils/campaign-factory';
+import { act, campaignBody, campaignStats, campaignUrl, createCampaign, DeviceClient, drive, fleetWithFirmware, getCampaign } from '../utils/campaign-factory';
 import { ensureBuilt, type Replica, startReplica } from '../utils/replica-process';
 import { openSse, type SseClient, type SseMessage } from '../utils/sse-client';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { createFirmware } from '../utils/update-factory';
 import { eventually, waitUntil } from '../utils/wait-for';
 
 const ORG = 'org-sse';
@@ -24,7 +23,6 @@ describe('campaign progress as Server-Sent Events', () => {
   let operatorToken: string;
   let operator: Record<string, string>;
   let viewer: Record<string, string>;
-  let run = 0;
   const clients: SseClient[] = [];
 
   beforeAll(async () => {
@@ -48,11 +46,7 @@ describe('campaign progress as Server-Sent Events', () => {
 
   /** `count` devices in a group of their own, a firmware for them, and a staged campaign [50, 100] of it. */
   async function stagedCampaign(count: number) {
-    run += 1;
-    const group = `sse-g${run}`;
-    const model = `SSE-${run}`;
-    const fleet = await DeviceClient.register(t, operator, count, { groups: [group], device_model: model });
-    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: model });
+    const { group, fleet, firmware } = await fleetWithFirmware(t, operator, count);
     const campaign = await createCampaign(t, operator, campaignBody(firmware.firmware_id, { target_groups: [group], deployment_strategy: 'staged', stages: [50, 100] }));
     return { fleet, campaign };
   }
@@ -177,9 +171,8 @@ describe('campaign progress as Server-Sent Events', () => {
     }, 90_000);
 
     it('streams every transition of a campaign with consent and a health window that the simulator works through', async () => {
-      run += 1;
-      const group = `sse-sim${run}`;
-      const model = `SSE-SIM-${run}`;
+      const group = 'sse-sim';
+      const model = 'SSE-SIM';
       const api = new ApiClient(replica.url);
       // Uploaded through the other replica: its devices download from its storage.
       const firmware = await OperatorApi.withToken(api, operatorToken).uploadFirmware({ name: 'sim', version: '2.0.0', device_model: model }, randomBytes(4096));

@@ -1,15 +1,14 @@
 import { DEVICE_API_URL, deviceAuth } from '../utils/device-factory';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { act, campaignBody, campaignRows, campaignStats, createCampaign, DeviceClient, getCampaign, tick, type TestDevice } from '../utils/campaign-factory';
-import { createFirmware, deviceCommands, sql, timelineRows } from '../utils/update-factory';
+import { act, campaignBody, campaignRows, campaignStats, createCampaign, fleetWithFirmware, getCampaign, tick, type TestDevice } from '../utils/campaign-factory';
+import { deviceCommands, sql, timelineRows } from '../utils/update-factory';
 
 const ORG = 'org-consent';
 
 describe('device consent (requires_device_confirmation)', () => {
   let t: TestApp;
   let operator: Record<string, string>;
-  let run = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -18,11 +17,7 @@ describe('device consent (requires_device_confirmation)', () => {
   afterAll(() => t.close());
 
   async function consentCampaign(count: number, overrides: Record<string, unknown> = {}) {
-    run += 1;
-    const group = `c${run}`;
-    const model = `CM-${run}`;
-    const fleet = await DeviceClient.register(t, operator, count, { groups: [group], device_model: model });
-    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: model });
+    const { group, fleet, firmware } = await fleetWithFirmware(t, operator, count);
     const campaign = await createCampaign(t, operator, campaignBody(firmware.firmware_id, {
       target_groups: [group], requires_device_confirmation: true, timeout_minutes: 30, max_concurrent_updates: 100, ...overrides,
     }));

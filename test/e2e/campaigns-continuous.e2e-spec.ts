@@ -1,7 +1,7 @@
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
 import { Clock } from '../../src/common/time/clock';
-import { act, campaignBody, campaignRows, campaignStats, clockNow, createCampaign, DeviceClient, drive, getCampaign, tick } from '../utils/campaign-factory';
+import { act, campaignBody, campaignRows, campaignStats, clockNow, createCampaign, DeviceClient, drive, fleetWithFirmware, getCampaign, tick } from '../utils/campaign-factory';
 import { createDevice, deviceUrl, importDevices, uniqueDeviceId } from '../utils/device-factory';
 import { Client } from 'pg';
 import { PrismaService } from '../../src/database/prisma.service';
@@ -15,7 +15,6 @@ const MINUTE = 60_000;
 describe('continuous campaigns (devices that come to match join while it runs)', () => {
   let t: TestApp;
   let operator: Record<string, string>;
-  let run = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -24,14 +23,7 @@ describe('continuous campaigns (devices that come to match join while it runs)',
   afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
 
-  async function fleetOf(count: number) {
-    run += 1;
-    const group = `cont-${run}`;
-    const model = `C-${run}`;
-    const fleet = await DeviceClient.register(t, operator, count, { groups: [group], device_model: model });
-    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: model });
-    return { group, model, fleet, firmware };
-  }
+  const fleetOf = (count: number) => fleetWithFirmware(t, operator, count);
 
   const rowIds = async (campaignId: string) => (await campaignRows(t, campaignId)).map((row) => row.device_id);
 

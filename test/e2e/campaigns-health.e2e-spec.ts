@@ -3,7 +3,7 @@ import { HealthChecksService } from '../../src/modules/updates/health-checks.ser
 import { DEVICE_API_URL, deviceAuth } from '../utils/device-factory';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { act, campaignBody, campaignRows, campaignStats, createCampaign, DeviceClient, drive, getCampaign, tick, type TestDevice } from '../utils/campaign-factory';
+import { act, campaignBody, campaignRows, campaignStats, createCampaign, DeviceClient, drive, fleetWithFirmware, getCampaign, tick, type TestDevice } from '../utils/campaign-factory';
 import { createFirmware, createUpdate, outboxEvents, sql, timelineRows, updateTimeouts } from '../utils/update-factory';
 
 const ORG = 'org-health';
@@ -22,7 +22,6 @@ interface HealthRow {
 describe('post-update health confirmation (health_check_window_minutes)', () => {
   let t: TestApp;
   let operator: Record<string, string>;
-  let run = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -32,19 +31,15 @@ describe('post-update health confirmation (health_check_window_minutes)', () => 
 
   /** A fleet on 1.4.2 (whose image exists, for a rollback) and a running campaign of 2.0.0 with a health window. */
   async function healthCampaign(count: number, overrides: Record<string, unknown> = {}) {
-    run += 1;
-    const group = `h${run}`;
-    const model = `HM-${run}`;
-    const fleet = await DeviceClient.register(t, operator, count, { groups: [group], device_model: model, firmware_version: '1.4.2' });
+    const { group, model, fleet, firmware } = await fleetWithFirmware(t, operator, count, { firmware_version: '1.4.2' });
     await createFirmware(t, operator, { version: '1.4.2', device_model: model });
-    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: model });
     const campaign = await createCampaign(t, operator, campaignBody(firmware.firmware_id, {
       target_groups: [group], health_check_window_minutes: WINDOW_MINUTES, max_concurrent_updates: 100, min_failure_sample: count, ...overrides,
     }));
     expect(campaign.health_check_window_minutes).toBe(WINDOW_MINUTES);
     await act(t, operator, campaign.campaign_id, 'start');
     await tick(t, campaign.campaign_id, ORG);
-    return { fleet, campaignId: campaign.campaign_id as string };
+    return { fleet, model, campaignId: campaign.campaign_id as string };
   }
 
   const healthRows = (campaignId: string) =>
@@ -144,7 +139,7 @@ describe('post-update health confirmation (health_check_window_minutes)', () => 
   });
 
   it('fails at once on healthy: false, and leaves updates outside campaigns without a window', async () => {
-    const { fleet, campaignId } = await healthCampaign(2, { min_failure_sample: 10, auto_rollback: false });
+    const { fleet, model, campaignId } = await healthCampaign(2, { min_failure_sample: 10, auto_rollback: false });
     await fleet.work();
     const [row] = await healthRows(campaignId);
     const device = fleet.devices.find((candidate) => candidate.deviceId === row.device_id) as TestDevice;
@@ -158,8 +153,8 @@ describe('post-update health confirmation (health_check_window_minutes)', () => 
     expect((await healthRows(campaignId)).filter((candidate) => candidate.health_deadline !== null)).toHaveLength(1);
 
     // An operator's single-device update has no health window.
-    const single = (await DeviceClient.register(t, operator, 1, { device_model: `HM-${run}`, groups: ['single'] })).devices[0];
-    const firmware = await createFirmware(t, operator, { version: '3.0.0', device_model: `HM-${run}` });
+    const single = (await DeviceClient.register(t, operator, 1, { device_model: model, groups: ['single'] })).devices[0];
+    const firmware = await createFirmware(t, operator, { version: '3.0.0', device_model: model });
     const update = await createUpdate(t, operator, single.deviceId, { firmware_id: firmware.firmware_id });
     const client = new DeviceClient(t, [single]);
     await client.work();

@@ -1,6 +1,6 @@
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { act, CAMPAIGNS_URL, campaignBody, campaignStats, createCampaign, DeviceClient, drive, tick } from '../utils/campaign-factory';
+import { act, CAMPAIGNS_URL, campaignBody, campaignStats, createCampaign, DeviceClient, drive, fleetWithFirmware, tick } from '../utils/campaign-factory';
 import { createFirmware, createUpdate, sql } from '../utils/update-factory';
 
 const ORG = 'org-plan';
@@ -10,7 +10,6 @@ describe('campaign dry run (POST /campaigns/plan)', () => {
   let t: TestApp;
   let operator: Record<string, string>;
   let viewer: Record<string, string>;
-  let run = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -27,14 +26,7 @@ describe('campaign dry run (POST /campaigns/plan)', () => {
               (SELECT count(*)::int FROM ota.outbox_events) AS outbox`,
     ))[0];
 
-  async function fleetOf(count: number, overrides: Record<string, unknown> = {}) {
-    run += 1;
-    const group = `plan-${run}`;
-    const model = `P-${run}`;
-    const fleet = await DeviceClient.register(t, operator, count, { groups: [group], device_model: model, ...overrides });
-    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: model });
-    return { group, model, fleet, firmware };
-  }
+  const fleetOf = (count: number, devices: Record<string, unknown> = {}) => fleetWithFirmware(t, operator, count, devices);
 
   it('answers the stages a start then fills, the exclusions by reason and an estimate, writing nothing', async () => {
     const { group, model, fleet, firmware } = await fleetOf(23);
@@ -117,9 +109,8 @@ describe('campaign dry run (POST /campaigns/plan)', () => {
   });
 
   it('opens windows in each device\'s zone at the times of the zones its devices are in', async () => {
-    run += 1;
-    const group = `plan-${run}`;
-    const model = `P-${run}`;
+    const group = 'plan-zones';
+    const model = 'P-ZONES';
     for (const zone of ['Asia/Tokyo', 'America/New_York', 'not/a-zone']) {
       await DeviceClient.register(t, operator, 1, { groups: [group], device_model: model, attributes: { timezone: zone } });
     }

@@ -1,7 +1,7 @@
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { bearer, hs256Token } from '../utils/tokens';
-import { act, campaignAction, campaignBody, campaignRows, createCampaign, DeviceClient, drive, getCampaign, tick } from '../utils/campaign-factory';
-import { createFirmware, sql, updateTimeouts } from '../utils/update-factory';
+import { act, campaignAction, campaignBody, campaignRows, createCampaign, drive, fleetWithFirmware, getCampaign, tick } from '../utils/campaign-factory';
+import { sql, updateTimeouts } from '../utils/update-factory';
 
 const ORG = 'org-retry';
 
@@ -9,7 +9,6 @@ describe('retry of a finished campaign (POST /campaigns/{id}/retry)', () => {
   let t: TestApp;
   let operator: Record<string, string>;
   let viewer: Record<string, string>;
-  let run = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -18,14 +17,7 @@ describe('retry of a finished campaign (POST /campaigns/{id}/retry)', () => {
   });
   afterAll(() => t.close());
 
-  async function fleetOf(count: number) {
-    run += 1;
-    const group = `retry-${run}`;
-    const model = `R-${run}`;
-    const fleet = await DeviceClient.register(t, operator, count, { groups: [group], device_model: model });
-    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: model });
-    return { group, fleet, firmware };
-  }
+  const fleetOf = (count: number) => fleetWithFirmware(t, operator, count);
 
   /** A campaign over 5 devices where 2 fail, 1 times out and 2 complete; the ids of the 3 that did not. */
   async function finishedWithFailures(overrides: Record<string, unknown> = {}) {

@@ -12,6 +12,7 @@ import {
   campaignStats,
   createCampaign,
   DeviceClient,
+  fleetWithFirmware,
   getCampaign,
   tick,
 } from '../utils/campaign-factory';
@@ -23,7 +24,6 @@ const MINUTE = 60_000;
 describe('campaign rollout (strategies end to end over the device API)', () => {
   let t: TestApp;
   let operator: Record<string, string>;
-  let run = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -31,15 +31,7 @@ describe('campaign rollout (strategies end to end over the device API)', () => {
   });
   afterAll(() => t.close());
 
-  /** `count` devices in a group of their own and a firmware 2.0.0 of their model; the group's name. */
-  async function fleetOf(count: number, overrides: Record<string, unknown> = {}) {
-    run += 1;
-    const group = `g${run}`;
-    const model = `M-${run}`;
-    const fleet = await DeviceClient.register(t, operator, count, { groups: [group], device_model: model, ...overrides });
-    const firmware = await createFirmware(t, operator, { version: '2.0.0', device_model: model });
-    return { group, model, fleet, firmware };
-  }
+  const fleetOf = (count: number, devices: Record<string, unknown> = {}) => fleetWithFirmware(t, operator, count, devices);
 
   const driveWhile = (campaignId: string, statuses: string[], fleet: DeviceClient, decide?: Parameters<DeviceClient['work']>[0]) =>
     drive(t, operator, ORG, campaignId, statuses, fleet, decide);

@@ -3,7 +3,7 @@ import { Clock } from '../../src/common/time/clock';
 import { RolloutService } from '../../src/modules/rollout/rollout.service';
 import { createDevice, DEVICE_API_URL, deviceAuth } from './device-factory';
 import type { TestApp } from './test-app';
-import { sql } from './update-factory';
+import { createFirmware, sql } from './update-factory';
 
 export const CAMPAIGNS_URL = '/api/v1/campaigns';
 
@@ -210,4 +210,20 @@ export class DeviceClient {
     if (steps.at(-1)?.status === 'completed') device.version = String(update.version);
     if (steps.at(-1)?.status === 'awaiting_activation') this.staged.add(update.update_id);
   }
+}
+
+let fleets = 0;
+
+/**
+ * `count` devices in a group of their own and a firmware 2.0.0 of their model, named after a
+ * counter (unique within a test file, whose database is its own); `devices` overrides the
+ * registrations (a starting `firmware_version`, attributes).
+ */
+export async function fleetWithFirmware(t: TestApp, headers: Record<string, string>, count: number, devices: Record<string, unknown> = {}) {
+  fleets += 1;
+  const group = `fleet-${fleets}`;
+  const model = `FLEET-${fleets}`;
+  const fleet = await DeviceClient.register(t, headers, count, { groups: [group], device_model: model, ...devices });
+  const firmware = await createFirmware(t, headers, { version: '2.0.0', device_model: model });
+  return { group, model, fleet, firmware };
 }
