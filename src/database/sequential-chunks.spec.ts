@@ -1,4 +1,4 @@
-import { inSequentialChunks } from './sequential-chunks';
+import { deleteInBatches, inSequentialChunks } from './sequential-chunks';
 
 describe('inSequentialChunks', () => {
   it('writes chunk after chunk, never two at once, and returns every result in order', async () => {
@@ -24,5 +24,32 @@ describe('inSequentialChunks', () => {
     const write = jest.fn();
     await expect(inSequentialChunks([], write)).resolves.toEqual([]);
     expect(write).not.toHaveBeenCalled();
+  });
+});
+
+describe('deleteInBatches', () => {
+  it('deletes batch after batch until one comes back short, and totals them', async () => {
+    let left = 7;
+    const limits: number[] = [];
+    const total = await deleteInBatches(async (limit) => {
+      limits.push(limit);
+      const deleted = Math.min(limit, left);
+      left -= deleted;
+      return deleted;
+    }, 3);
+    expect({ total, left, limits }).toEqual({ total: 7, left: 0, limits: [3, 3, 3] });
+  });
+
+  it('stops after one call when nothing is left, and goes on after an exactly full last batch', async () => {
+    const counts = [0];
+    expect(await deleteInBatches(async () => counts.shift() ?? 0, 5)).toBe(0);
+    const answers = [5, 5, 0];
+    const calls: number[] = [];
+    const removeNext = async (limit: number) => {
+      calls.push(limit);
+      return answers.shift()!;
+    };
+    expect(await deleteInBatches(removeNext, 5)).toBe(10);
+    expect(calls).toHaveLength(3);
   });
 });

@@ -13,3 +13,13 @@ export async function inSequentialChunks<T, R>(rows: readonly T[], write: (chunk
   for (let start = 0; start < rows.length; start += size) results.push(...(await write(rows.slice(start, start + size))));
   return results;
 }
+
+/**
+ * Calls `remove(batchSize)` (a DELETE of at most that many rows) until a call deletes fewer: short
+ * statements, so a purge never holds many row locks at once. Returns how many rows went in all.
+ */
+export async function deleteInBatches(remove: (limit: number) => Promise<number>, batchSize: number): Promise<number> {
+  let total = 0;
+  for (let deleted = batchSize; deleted === batchSize; total += deleted) deleted = await remove(batchSize);
+  return total;
+}

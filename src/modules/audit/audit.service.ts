@@ -4,6 +4,7 @@ import { ValidationError } from '../../common/errors/domain-error';
 import { listEnvelope } from '../../common/http/pagination.dto';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import type { TransactionClient } from '../../database/prisma.service';
+import { deleteInBatches } from '../../database/sequential-chunks';
 import { OutboxService } from '../events/outbox.service';
 import type { AuditContext } from './audit-context';
 import { auditSummary } from './audit-summary';
@@ -85,8 +86,6 @@ export class AuditService {
   /** Deletes events older than AUDIT_RETENTION_DAYS, `batchSize` rows per statement, until none is left; the total. */
   async purgeExpired(batchSize = AUDIT_PURGE_BATCH): Promise<number> {
     const cutoff = new Date(Date.now() - this.config.audit.retentionDays * DAY_MS);
-    let total = 0;
-    for (let deleted = batchSize; deleted === batchSize; total += deleted) deleted = await this.repository.deleteCreatedBefore(cutoff, batchSize);
-    return total;
+    return deleteInBatches((limit) => this.repository.deleteCreatedBefore(cutoff, limit), batchSize);
   }
 }

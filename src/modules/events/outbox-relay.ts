@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { relayRetryDelayMs } from '../../database/relay-queue';
+import { deleteInBatches } from '../../database/sequential-chunks';
 import { subjectOf } from './event-envelope';
 import { EVENT_PUBLISHER, type EventPublisher, EventRejectedError } from './event-publisher';
 import { type ClaimedEvent, OutboxRepository } from './outbox.repository';
@@ -82,9 +83,7 @@ export class OutboxRelay {
   /** Runs `remove` with the retention cutoff in batches until one comes back short; the total. */
   private async purgeBefore(remove: (cutoff: Date, limit: number) => Promise<number>): Promise<number> {
     const cutoff = new Date(Date.now() - this.config.events.retentionHours * 3600_000);
-    let total = 0;
-    for (let deleted = PURGE_BATCH; deleted === PURGE_BATCH; total += deleted) deleted = await remove(cutoff, PURGE_BATCH);
-    return total;
+    return deleteInBatches((limit) => remove(cutoff, limit), PURGE_BATCH);
   }
 
   private async publishBatch(events: ClaimedEvent[]): Promise<RelayResult & { transportFailed: boolean }> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { relayRetryDelayMs } from '../../database/relay-queue';
+import { deleteInBatches } from '../../database/sequential-chunks';
 import { type ClaimedCommand, DeviceCommandRepository } from './device-command.repository';
 import { commandTopic } from './device-topics';
 import { MqttConnection, MqttPublishRefusedError } from './mqtt-connection';
@@ -87,9 +88,7 @@ export class DeviceCommandRelay {
     const remove = this.connection.enabled
       ? (limit: number) => this.repository.deletePublishedBefore(cutoff, limit)
       : (limit: number) => this.repository.deleteCreatedBefore(cutoff, limit);
-    let total = 0;
-    for (let deleted = PURGE_BATCH; deleted === PURGE_BATCH; total += deleted) deleted = await remove(PURGE_BATCH);
-    return total;
+    return deleteInBatches(remove, PURGE_BATCH);
   }
 
   private async publishBatch(commands: ClaimedCommand[]): Promise<CommandRelayResult & { brokerFailed: boolean }> {
