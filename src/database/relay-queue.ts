@@ -33,13 +33,15 @@ export class RelayQueue {
    */
   claimDue<T>(columns: Prisma.Sql, limit: number, leaseMs: number): Promise<T[]> {
     // RETURNING comes back in whatever order the join produced (physical order once the planner
-    // hashes the claimed ids), so the order is restored outside the UPDATE.
+    // hashes the claimed ids), so the order is restored outside the UPDATE. `next_attempt_at` is
+    // stored rounded to the millisecond, so a row written half a millisecond ago may read as due in
+    // the future; now() rounded alike keeps "written before this claim" meaning "due".
     return this.prisma.$queryRaw<T[]>`
       WITH claimed AS (
         UPDATE ${this.table} AS r
            SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), attempts = r.attempts + 1
           FROM (SELECT id FROM ${this.table}
-                 WHERE published_at IS NULL AND next_attempt_at <= now()
+                 WHERE published_at IS NULL AND next_attempt_at <= now()::timestamptz(3)
                  ORDER BY sequence
                  LIMIT ${limit}
                  FOR UPDATE SKIP LOCKED) AS due
