@@ -21,6 +21,7 @@ import { registerClosingAnswer } from './common/http/closing-answer';
 import { registerJsonBodyParser } from './common/http/json-body';
 import { registerBodyTimeout } from './common/http/body-timeout';
 import { DOCS_PATH, setupOpenApi } from './openapi';
+import { registerConsole } from './modules/console/serve-console';
 
 /** A later version of the original service served everything under `/api/v1/ota`; both work. */
 const LEGACY_PREFIX = /^\/api\/v1\/ota(?=\/|$|\?)/;
@@ -96,5 +97,6 @@ export async function setupApp(app: NestFastifyApplication, config: AppConfig): 
   registerRateLimits(fastify, config);
 
   if (config.http.docsEnabled) setupOpenApi(app);
+  if (config.http.console.enabled) await registerConsole(fastify, config.http.console.directory);
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
 }

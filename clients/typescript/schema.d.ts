@@ -61,6 +61,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who these credentials belong to: kind, organization, roles and expiry. A client (the console
+         *     among them) checks pasted credentials with it and shows only what the roles allow; the
+         *     service still decides on every request.
+         */
+        get: operations["getCurrentPrincipal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
@@ -1035,6 +1056,21 @@ export interface components {
             /** @description Seconds until it expires. */
             expires_in: number;
             user_id: string;
+        };
+        CurrentPrincipalResponseDto: {
+            /**
+             * @description How the caller proved who it is.
+             * @enum {string}
+             */
+            kind: "user" | "api_key" | "service" | "device";
+            /** @description The roles held; each includes the lower ones (admin ⊃ operator ⊃ viewer). */
+            roles: ("viewer" | "operator" | "admin" | "service" | "device_gateway")[];
+            /** @description The user id (`sub`), the API key id, or the calling service's name. */
+            id: string;
+            organization_id: string | null;
+            email: string | null;
+            /** @description When these credentials stop working (ISO-8601); null when they have no set end. */
+            expires_at: string | null;
         };
         CreateApiKeyDto: {
             /**
@@ -2955,6 +2991,65 @@ export interface operations {
             };
             /** @description Invalid input; `errors` lists each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the rate limit of this credential (or address): `request/rate_limited`, with `RateLimit-*` headers */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database is down, stalled or saturated (`database/unavailable`), or the service is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getCurrentPrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentPrincipalResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires role: viewer */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

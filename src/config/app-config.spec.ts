@@ -33,6 +33,8 @@ describe('loadConfig', () => {
         trustProxy: false,
         shutdownTimeoutMs: 15_000,
         docsEnabled: true,
+        // Next to the compiled config: dist/config → dist/console, where `npm run build` puts it.
+        console: { enabled: true, directory: resolve(__dirname, '..', 'console') },
       });
       expect(config.logLevel).toBe('info');
       expect(config.dataDir).toBe(resolve('./data'));

@@ -18,6 +18,8 @@ export interface AppConfig {
     readonly trustProxy: boolean;
     readonly shutdownTimeoutMs: number;
     readonly docsEnabled: boolean;
+    /** The operator console at `/console`, served from `directory` (the built single-page app). */
+    readonly console: { readonly enabled: boolean; readonly directory: string };
   };
   readonly logLevel: Env['LOG_LEVEL'];
   /** Human-readable log lines (pino-pretty) instead of JSON: LOG_FORMAT=pretty, or `auto` with a terminal on stdout. */
@@ -222,6 +224,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       trustProxy: env.TRUST_PROXY,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       docsEnabled: env.DOCS_ENABLED,
+      // dist/config/app-config.js → dist/console, where the console's build puts it.
+      console: { enabled: env.CONSOLE_ENABLED, directory: resolve(env.CONSOLE_DIR ?? join(__dirname, '..', 'console')) },
     },
     logLevel: env.LOG_LEVEL,
     logPretty: env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),

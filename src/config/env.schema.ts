@@ -50,6 +50,9 @@ export const envSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   SHUTDOWN_TIMEOUT_MS: integer(1000, 300_000).default(15_000),
   DOCS_ENABLED: booleanFlag.default(true),
+  CONSOLE_ENABLED: booleanFlag.default(true),
+  /** Folder of the built console; `dist/console` (what `npm run build` writes) when unset. */
+  CONSOLE_DIR: z.string().min(1).optional(),
 
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z

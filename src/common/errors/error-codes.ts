@@ -81,6 +81,7 @@ export const ErrorCode = {
   // persistence
   Duplicate: 'resource/duplicate',
   NotFound: 'resource/not_found',
+  ConsoleNotBuilt: 'console/not_built',
   Conflict: 'resource/conflict',
 
   // object storage and signed downloads
