@@ -97,7 +97,7 @@ describe('campaign rollout (strategies end to end over the device API)', () => {
     // Stage 0 finished: its soak runs; stage 1 waits.
     let stats = await campaignStats(t, operator, campaign.campaign_id);
     expect(stats.stages[0].gate_opens_at).not.toBeNull();
-    expect(Date.parse(stats.stages[0].gate_opens_at) - Date.now()).toBeGreaterThan(29 * MINUTE);
+    expect(Date.parse(stats.stages[0].gate_opens_at!) - Date.now()).toBeGreaterThan(29 * MINUTE);
     for (let i = 0; i < 3; i++) await tick(t, campaign.campaign_id, ORG);
     expect(await released(campaign.campaign_id)).toHaveLength(2);
 

@@ -2,10 +2,15 @@ import type { LightMyRequestResponse } from 'fastify';
 import { Clock } from '../../src/common/time/clock';
 import { RolloutService } from '../../src/modules/rollout/rollout.service';
 import { createDevice, DEVICE_API_URL, deviceAuth } from './device-factory';
+import type { components } from '../../clients/typescript';
 import type { TestApp } from './test-app';
+import { expectData, typedClient } from './typed-client';
 import { createFirmware, sql } from './update-factory';
 
 export const CAMPAIGNS_URL = '/api/v1/campaigns';
+
+type CreateCampaignBody = components['schemas']['CreateCampaignDto'];
+export type CampaignStats = components['schemas']['CampaignStatsResponseDto'];
 
 export function campaignUrl(campaignId: string, suffix = ''): string {
   return `${CAMPAIGNS_URL}/${campaignId}${suffix}`;
@@ -18,9 +23,9 @@ export function campaignBody(firmwareId: string, overrides: Record<string, unkno
 
 /** Creates a campaign and returns its body; fails the test unless 201. */
 export async function createCampaign(t: TestApp, headers: Record<string, string>, body: Record<string, unknown>): Promise<CampaignBody> {
-  const res = await t.request({ method: 'POST', url: CAMPAIGNS_URL, headers, payload: body });
-  if (res.statusCode !== 201) throw new Error(`creating a campaign answered ${res.statusCode}: ${res.body}`);
-  return res.json();
+  // Tests build bodies from loose overrides; the service validates them as it does any client's.
+  const created = await expectData('creating a campaign', typedClient(t, headers).POST('/api/v1/campaigns', { body: body as CreateCampaignBody }));
+  return created as CampaignBody;
 }
 
 export interface CampaignBody {
@@ -43,15 +48,14 @@ export async function act(t: TestApp, headers: Record<string, string>, campaignI
 }
 
 export async function getCampaign(t: TestApp, headers: Record<string, string>, campaignId: string): Promise<CampaignBody> {
-  const res = await t.request({ method: 'GET', url: campaignUrl(campaignId), headers });
-  if (res.statusCode !== 200) throw new Error(`reading the campaign answered ${res.statusCode}: ${res.body}`);
-  return res.json();
+  const path = { campaign_id: campaignId };
+  const campaign = await expectData('reading the campaign', typedClient(t, headers).GET('/api/v1/campaigns/{campaign_id}', { params: { path } }));
+  return campaign as CampaignBody;
 }
 
-export async function campaignStats(t: TestApp, headers: Record<string, string>, campaignId: string): Promise<Record<string, any>> {
-  const res = await t.request({ method: 'GET', url: `/api/v1/stats/campaigns/${campaignId}`, headers });
-  if (res.statusCode !== 200) throw new Error(`campaign stats answered ${res.statusCode}: ${res.body}`);
-  return res.json();
+export function campaignStats(t: TestApp, headers: Record<string, string>, campaignId: string): Promise<CampaignStats> {
+  const path = { campaign_id: campaignId };
+  return expectData('campaign stats', typedClient(t, headers).GET('/api/v1/stats/campaigns/{campaign_id}', { params: { path } }));
 }
 
 /** One tick of the rollout for one campaign (tests run with the scheduler off and drive it). */

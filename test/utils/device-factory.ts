@@ -1,6 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
+import type { components } from '../../clients/typescript';
 import type { TestApp } from './test-app';
 import { withClient } from './test-database';
+import { expectData, typedClient } from './typed-client';
 
 export const DEVICES_URL = '/api/v1/devices';
 export const DEVICE_IMPORT_URL = '/api/v1/devices/import';
@@ -42,9 +44,9 @@ export async function createDevice(
   headers: Record<string, string>,
   overrides: Record<string, unknown> = {},
 ): Promise<{ device_id: string; device_token: string } & Record<string, unknown>> {
-  const res = await registerDevice(t, headers, devicePayload(overrides));
-  if (res.statusCode !== 201) throw new Error(`registering a device answered ${res.statusCode}: ${res.body}`);
-  return res.json();
+  const body = devicePayload(overrides) as components['schemas']['RegisterDeviceDto'];
+  const device = await expectData('registering a device', typedClient(t, headers).POST('/api/v1/devices', { body }));
+  return device as { device_id: string; device_token: string } & Record<string, unknown>;
 }
 
 export function deviceUrl(deviceId: string, suffix = ''): string {

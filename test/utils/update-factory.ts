@@ -1,10 +1,12 @@
 import type { LightMyRequestResponse } from 'fastify';
+import type { components } from '../../clients/typescript';
 import { DeviceReportsService } from '../../src/modules/updates/device-reports.service';
 import { UpdateTimeoutsService } from '../../src/modules/updates/update-timeouts.service';
 import { createDevice, deviceUrl } from './device-factory';
 import { firmwareMetadata, uploadFirmware } from './firmware-factory';
 import type { TestApp } from './test-app';
 import { withClient } from './test-database';
+import { expectData, typedClient } from './typed-client';
 
 export const BULK_UPDATE_URL = '/api/v1/devices/bulk/update';
 
@@ -51,9 +53,10 @@ export async function createUpdate(
   deviceId: string,
   body: Record<string, unknown>,
 ): Promise<{ update_id: string; status: string } & Record<string, unknown>> {
-  const res = await requestUpdate(t, headers, deviceId, body);
-  if (res.statusCode !== 201) throw new Error(`creating an update answered ${res.statusCode}: ${res.body}`);
-  return res.json();
+  const path = { device_id: deviceId };
+  const request = body as components['schemas']['CreateDeviceUpdateDto'];
+  const update = await expectData('creating an update', typedClient(t, headers).POST('/api/v1/devices/{device_id}/update', { params: { path }, body: request }));
+  return update as { update_id: string; status: string } & Record<string, unknown>;
 }
 
 /** The service the device API and the MQTT consumer call for device reports. */
