@@ -21,13 +21,16 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds `dist/` (the Nest CLI, as `npm run build` does) unless it is newer than every source
+ * Builds `dist/` (the Nest CLI and the console, as `npm run build` does) unless it is newer than every source
  * file: tests that run the service as separate processes run what `npm start` runs.
  */
 export function ensureBuilt(): void {
   if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
   const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`nest build failed: ${result.stdout}${result.stderr}`);
+  // The Nest build empties dist/, the console's build included.
+  const console = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  if (console.status !== 0) throw new Error(`console build failed: ${console.stdout}${console.stderr}`);
 }
 
 /** One instance of the service in a process of its own, against a database the test gives it. */

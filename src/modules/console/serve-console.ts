@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -50,7 +50,6 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  */
 export async function registerConsole(fastify: FastifyInstance, directory: string): Promise<void> {
   const indexFile = join(directory, 'index.html');
-  const index = existsSync(indexFile) ? readFileSync(indexFile) : undefined;
 
   await fastify.register(fastifyStatic, {
     root: join(directory, 'assets'),
@@ -65,7 +64,10 @@ export async function registerConsole(fastify: FastifyInstance, directory: strin
     },
   });
 
+  // Read on each load (a few hundred bytes, loaded once per visit): a rebuild is picked up without
+  // a restart, and its index never points at assets that are gone.
   const sendIndex = async (_request: unknown, reply: FastifyReply): Promise<Buffer> => {
+    const index = await readFile(indexFile).catch(() => undefined);
     if (index === undefined) {
       throw new NotFoundError(ErrorCode.ConsoleNotBuilt, `The console is not built: run "npm run build" (looked in ${directory})`);
     }
