@@ -53,7 +53,7 @@ describe('health and service info', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ service: 'ota_service', version: '1.0.0', port: 8240 });
-    expect(body.endpoints.by_area).toMatchObject({ health: 2, 'api-keys': 3, auth: 1, service: 1, metrics: 1 });
+    expect(body.endpoints.by_area).toMatchObject({ health: 2, 'api-keys': 3, auth: 2, service: 1, metrics: 1 });
     const sum = Object.values(body.endpoints.by_area as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(body.endpoints.total).toBe(sum);
     expect(body.features).toEqual(expect.arrayContaining(['api-keys', 'health', 'jwt_hs256']));
