@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { Link, Route, Router, Switch } from 'wouter';
+import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { SessionContext } from './api/session-context';
+import { ErrorBoundary } from './components/error-boundary';
 import { clientFor, rememberCredentials, rememberedCredentials, type Session, sessionOf } from './api/session';
 import { CampaignCreatePage } from './pages/campaigns/campaign-create';
 import { CampaignListPage } from './pages/campaigns/campaign-list';
@@ -53,6 +54,7 @@ export function App() {
 
 function Shell({ session, signOut }: { session: Session; signOut: () => void }) {
   const { principal } = session;
+  const [location] = useLocation();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -74,22 +76,24 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Switch>
-          <Route path="/" component={DashboardPage} />
-          <Route path="/firmware" component={FirmwareListPage} />
-          <Route path="/firmware/:id">{(params) => <FirmwarePage firmwareId={params.id} />}</Route>
-          <Route path="/devices" component={DeviceListPage} />
-          <Route path="/devices/:id">{(params) => <DevicePage deviceId={params.id} />}</Route>
-          <Route path="/campaigns" component={CampaignListPage} />
-          <Route path="/campaigns/new" component={CampaignCreatePage} />
-          <Route path="/campaigns/:id">{(params) => <CampaignPage campaignId={params.id} />}</Route>
-          <Route>
-            <h1>Not found</h1>
-            <p>
-              No page here. <Link href="/">Back to the dashboard</Link>
-            </p>
-          </Route>
-        </Switch>
+        <ErrorBoundary resetKey={location}>
+          <Switch>
+            <Route path="/" component={DashboardPage} />
+            <Route path="/firmware" component={FirmwareListPage} />
+            <Route path="/firmware/:id">{(params) => <FirmwarePage firmwareId={params.id} />}</Route>
+            <Route path="/devices" component={DeviceListPage} />
+            <Route path="/devices/:id">{(params) => <DevicePage deviceId={params.id} />}</Route>
+            <Route path="/campaigns" component={CampaignListPage} />
+            <Route path="/campaigns/new" component={CampaignCreatePage} />
+            <Route path="/campaigns/:id">{(params) => <CampaignPage campaignId={params.id} />}</Route>
+            <Route>
+              <h1>Not found</h1>
+              <p>
+                No page here. <Link href="/">Back to the dashboard</Link>
+              </p>
+            </Route>
+          </Switch>
+        </ErrorBoundary>
       </main>
     </>
   );
