@@ -17,6 +17,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   const base = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}`;
   logger.log(`OTA service listening on ${base} (API docs at ${base}/docs)`);
+  if (config.http.console.enabled) logger.log(`Operator console at ${base}/console`);
   if (config.auth.devTokens) {
     logger.log(
       `Dev tokens are on. Get one with: curl -s -X POST ${base}/api/v1/auth/dev-token ` +
