@@ -8,7 +8,7 @@ import { ACTIVE_STATUSES, activeCampaignsOf, campaignProgress, finishedDevices, 
 import { breakdownRows, statTilesOf, type FleetStats } from './dashboard/fleet-stats';
 import { formatCount } from './dashboard/format';
 import { loadVersionBars } from './dashboard/load-version-bars';
-import { useRefreshTick } from './dashboard/use-refresh-tick';
+import { useRefreshTick } from '../api/use-refresh-tick';
 import { VersionChart } from './dashboard/version-chart';
 import './dashboard/dashboard.css';
 

@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useId } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { unwrap } from '../../api/errors';
 import { useSession } from '../../api/session-context';
+import { useRefreshTick } from '../../api/use-refresh-tick';
 import { useResource } from '../../api/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
@@ -30,14 +31,13 @@ export function CampaignListPage() {
   );
   const firmware = useResource((signal) => unwrap(session.client.GET('/api/v1/firmware', { params: { query: { limit: 200 } }, signal })), [session.client]);
 
-  // Running campaigns move on their own: follow them while one is on the page.
+  // Running campaigns move on their own: follow them while one is on the page (and the tab is seen).
   const moving = campaigns.data?.campaigns.some((campaign) => isMoving(campaign.status)) ?? false;
+  const tick = useRefreshTick(REFRESH_MS, moving);
   const { reload } = campaigns;
   useEffect(() => {
-    if (!moving) return;
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [moving, reload]);
+    if (tick > 0) reload();
+  }, [tick, reload]);
 
   const setFilter = (key: FilterKey, value: string) => setParams(withFilter(params, key, value), { replace: true });
   const page = campaigns.data;

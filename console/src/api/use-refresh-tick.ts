@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 
 /**
- * A counter that goes up every `ms` while the tab is visible, and at once when it becomes
- * visible again: pass it in a `useResource` key to refresh a page without polling hidden tabs.
+ * A counter that goes up every `ms` while `active` and the tab is visible, and at once when it
+ * becomes visible again: pass it in a `useResource` key to refresh a page without polling hidden tabs.
  */
-export function useRefreshTick(ms: number): number {
+export function useRefreshTick(ms: number, active = true): number {
   const [tick, setTick] = useState(0);
   useEffect(() => {
+    if (!active) return;
     let timer: ReturnType<typeof setInterval> | undefined;
     const stop = () => {
       if (timer !== undefined) clearInterval(timer);
@@ -26,6 +27,6 @@ export function useRefreshTick(ms: number): number {
       stop();
       document.removeEventListener('visibilitychange', onVisibilityChange);
     };
-  }, [ms]);
+  }, [ms, active]);
   return tick;
 }
