@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { envSchema } from '../../../src/config/env.schema';
 import { findFreePort } from '../../../src/database/embedded/free-port';
 import { waitUntil } from '../../utils/wait-for';
 import { ROOT, SERVICE_MAIN } from './paths';
+import { terminate } from './terminate';
 
 /** The built service on its own embedded PostgreSQL, as `npm start` runs it on a new machine. */
 export interface ServiceProcess {
@@ -79,7 +80,8 @@ export async function startService(options: { logFile: string }): Promise<Servic
 
   let postmasterPid: number | undefined;
   const stop = async (): Promise<void> => {
-    await terminate(child, exited);
+    // A graceful shutdown stops the embedded PostgreSQL last; SIGKILL only when it hangs.
+    await terminate(child, exited, STOP_TIMEOUT_MS);
     log.end();
     if (postmasterPid !== undefined) await ensureGone(postmasterPid);
     rmSync(dataDir, { recursive: true, force: true });
@@ -95,18 +97,6 @@ export async function startService(options: { logFile: string }): Promise<Servic
   } catch (error) {
     await stop().catch(() => undefined);
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- service log (end) ---\n${tail}`);
-  }
-}
-
-/** SIGTERM (a graceful shutdown stops the embedded PostgreSQL last), SIGKILL when it hangs. */
-async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

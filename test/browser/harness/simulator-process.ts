@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { ROOT, SIMULATOR_MAIN } from './paths';
+import { terminate } from './terminate';
+
+const STOP_GRACE_MS = 10_000;
 
 export interface PassiveFleet {
   /** Device ids are `<prefix>00000`, `<prefix>00001`, …: the devices imported through the console. */
@@ -60,12 +63,6 @@ export function runPassiveFleet(serviceUrl: string, fleet: PassiveFleet): Simula
   return {
     finished,
     output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await finished;
-      clearTimeout(timer);
-    },
+    stop: () => terminate(child, finished, STOP_GRACE_MS),
   };
 }
