@@ -22,7 +22,25 @@ export function fakeClient(handler: Handler) {
   return { GET: call, POST: call, calls: call };
 }
 
-export function sessionWith(client: ReturnType<typeof fakeClient>, canWrite = true): Session {
+/** What a {@link routedClient} route is called with, and answers. */
+export type RouteInit = { params?: { path?: Record<string, string>; query?: Record<string, unknown> } };
+export type RouteReply = { status: number; body?: unknown };
+
+/**
+ * A stand-in for `session.client` answering per `"METHOD path"` (the schema's path, e.g.
+ * `"GET /api/v1/devices/{device_id}"`) and recording every call; an unknown route is a 404.
+ */
+export function routedClient(routes: Record<string, (init: RouteInit) => RouteReply>) {
+  const calls: { method: string; path: string; init: RouteInit }[] = [];
+  const call = (method: string) => async (path: string, init: RouteInit = {}) => {
+    calls.push({ method, path, init });
+    const reply = routes[`${method} ${path}`]?.(init) ?? { status: 404, body: { detail: `No fake for ${method} ${path}`, code: 'test/no_route' } };
+    return answer(reply.status, reply.body);
+  };
+  return { client: { GET: call('GET'), POST: call('POST'), DELETE: call('DELETE') } as unknown as OtaClient, calls };
+}
+
+export function sessionWith(client: ReturnType<typeof fakeClient> | OtaClient, canWrite = true): Session {
   return {
     credentials: { bearer: 'test' },
     principal: { kind: 'user', roles: [canWrite ? 'operator' : 'viewer'], id: 'tester', organization_id: 'default', email: null, expires_at: null },
