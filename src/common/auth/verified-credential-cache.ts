@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from '../cache/growing-lru';
 import { copyOfPrincipal, type Principal } from './principal';
 
 /** What a lookup of a credential found: its caller, and how long it may be cached at most. */
@@ -32,8 +33,7 @@ export class VerifiedCredentialCache {
   private generation = 0;
 
   constructor(options: VerifiedCredentialCacheOptions) {
-    this.cache = new LRUCache<string, Principal>({
-      max: options.max,
+    this.cache = growingLru<string, Principal>(options.max, {
       ttl: options.ttlMs,
       dispose: (principal, key) => this.removed(key, principal),
     });

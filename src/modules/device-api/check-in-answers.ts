@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from '../../common/cache/growing-lru';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { DatabaseNotifications } from '../../database/database-notifications';
 import type { NotificationListener } from '../../database/notification-listener';
@@ -67,8 +68,7 @@ export class CheckInAnswers implements OnModuleInit {
     this.entries =
       max === 0
         ? null
-        : new LRUCache<string, Remembered>({
-            max,
+        : growingLru<string, Remembered>(max, {
             dispose: (remembered, _key, reason) => {
               if (reason === 'evict' && remembered.answer === null) this.floor = Math.max(this.floor, remembered.ticket);
             },
