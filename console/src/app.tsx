@@ -3,6 +3,7 @@ import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { SessionContext } from './api/session-context';
 import { ErrorBoundary } from './components/error-boundary';
 import { clientFor, rememberCredentials, rememberedCredentials, type Session, sessionOf } from './api/session';
+import { useSessionExpiry } from './api/session-expiry';
 import { CampaignCreatePage } from './pages/campaigns/campaign-create';
 import { CampaignListPage } from './pages/campaigns/campaign-list';
 import { CampaignPage } from './pages/campaign-live/campaign-page';
@@ -32,17 +33,22 @@ export function App() {
       .finally(() => setRestoring(false));
   }, []);
 
+  const [notice, setNotice] = useState<string>();
   const signIn = (next: Session) => {
     rememberCredentials(next.credentials);
+    setNotice(undefined);
     setSession(next);
   };
-  const signOut = () => {
+  const end = (why: string | undefined) => {
     rememberCredentials(undefined);
+    setNotice(why);
     setSession(undefined);
   };
+  const signOut = () => end(undefined);
+  useSessionExpiry(session, (expiredAt) => end(`Your session expired at ${expiredAt.toLocaleTimeString()}. Sign in again to go on.`));
 
   if (restoring) return <p aria-busy="true">Loading…</p>;
-  if (session === undefined) return <SignIn onSignedIn={signIn} />;
+  if (session === undefined) return <SignIn onSignedIn={signIn} notice={notice} />;
   return (
     <SessionContext.Provider value={{ session, signOut }}>
       <Router base="/console">

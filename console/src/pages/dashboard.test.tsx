@@ -7,15 +7,7 @@ import { DashboardPage } from './dashboard';
 import type { Campaign } from './dashboard/campaign-progress';
 import { firmwareWith } from './firmware/test-fixtures';
 
-// jsdom draws no canvas; with no devices the version chart draws nothing anyway.
-vi.mock('uplot', () => {
-  class FakePlot {
-    static paths = { bars: () => () => null };
-    setSize = vi.fn();
-    destroy = vi.fn();
-  }
-  return { default: FakePlot };
-});
+vi.mock('uplot', () => import('../fake-uplot'));
 
 type FleetStats = components['schemas']['FleetStatsResponseDto'];
 

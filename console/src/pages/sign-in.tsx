@@ -14,9 +14,10 @@ async function signInWith(credentials: OtaCredentials): Promise<Session> {
 
 /**
  * Two ways in: a development token (the service issues one when it runs in development mode, as
- * the embedded quick start does), or a pasted JWT or API key.
+ * the embedded quick start does), or a pasted JWT or API key. `notice` says why the console came
+ * back here (an expired session).
  */
-export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Session) => void; notice?: string }) {
   const [role, setRole] = useState<Role>('admin');
   const [userId, setUserId] = useState('console-user');
   const [organization, setOrganization] = useState('');
@@ -53,6 +54,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   return (
     <main className="sign-in">
       <h1>OTA console</h1>
+      {notice && <p role="status">{notice}</p>}
       <ErrorMessage error={error} title="Could not sign in" />
       <section aria-labelledby="dev-token-heading">
         <h2 id="dev-token-heading">Development token</h2>

@@ -17,17 +17,7 @@ vi.mock('../../api/campaign-events', () => ({
   },
 }));
 
-// jsdom draws no canvas: a stand-in that records what the charts were given.
-vi.mock('uplot', () => {
-  class FakePlot {
-    static paths = { bars: () => () => null };
-    height = 0;
-    setData = vi.fn();
-    setSize = vi.fn();
-    destroy = vi.fn();
-  }
-  return { default: FakePlot };
-});
+vi.mock('uplot', () => import('../../fake-uplot'));
 
 interface Reply {
   status: number;
