@@ -15,7 +15,7 @@ import {
   tick,
   type TestDevice,
 } from '../utils/campaign-factory';
-import { createFirmware, deviceCommands, sql, updateTimeouts, updateUrl } from '../utils/update-factory';
+import { createFirmware, deviceCommandTypes, sql, updateTimeouts, updateUrl } from '../utils/update-factory';
 
 const ORG = 'org-retries';
 const MINUTE = 60_000;
@@ -71,11 +71,6 @@ describe('campaign automatic retries and timeouts follow the campaign status', (
     return expectData('reading the update', typedClient(t, operator).GET('/api/v1/updates/{update_id}', { params: { path: { update_id: updateId } } }));
   }
 
-  /** The commands the device was sent, by type (`update_available` once per release). */
-  async function commandTypes(device: TestDevice): Promise<unknown[]> {
-    return (await deviceCommands(t, device.deviceId)).map((command) => command.payload.type);
-  }
-
   /** A started campaign (immediate, one automatic retry) over `count` new devices, its first batch released. */
   async function runningCampaign(count: number, overrides: Record<string, unknown> = {}) {
     const { group, model, fleet, firmware } = await fleetWithFirmware(t, operator, count);
@@ -102,7 +97,7 @@ describe('campaign automatic retries and timeouts follow the campaign status', (
       expect(await fleet.checkIn(device)).toBeNull();
     }
     expect(await getUpdate(updateId)).toMatchObject({ status: 'failed', retry_count: 0, next_retry_at: null, error_code: 'install_failed' });
-    expect(await commandTypes(device)).toEqual(['update_available']);
+    expect(await deviceCommandTypes(t, device.deviceId)).toEqual(['update_available']);
     const active = await sql(t, `SELECT update_id FROM ota.device_updates WHERE device_id = $1 AND status NOT IN ('completed', 'failed', 'cancelled', 'rolled_back')`, [device.deviceId]);
     expect(active).toEqual([]);
   }
@@ -133,7 +128,7 @@ describe('campaign automatic retries and timeouts follow the campaign status', (
     const retried = await getUpdate(updateOf(failing));
     expect(retried).toMatchObject({ status: 'scheduled', retry_count: 1, next_retry_at: null, error_code: null, started_at: null, completed_at: null });
     expect(retried.timeline.at(-1)).toMatchObject({ status: 'scheduled', source: 'scheduler', detail: 'Automatic retry 1 of 1' });
-    expect(await commandTypes(failing)).toEqual(['update_available', 'update_available']);
+    expect(await deviceCommandTypes(t, failing.deviceId)).toEqual(['update_available', 'update_available']);
     expect((await fleet.checkIn(failing))?.update_id).toBe(updateOf(failing));
 
     expect(await drive(t, operator, ORG, campaignId, ['in_progress'], fleet)).toBe('completed');
@@ -165,14 +160,14 @@ describe('campaign automatic retries and timeouts follow the campaign status', (
     // Held, not dropped: the retry still waits for the resume.
     expect(held).toMatchObject({ status: 'failed', retry_count: 0, error_code: 'install_failed' });
     expect(held.next_retry_at).not.toBeNull();
-    expect(await commandTypes(device)).toEqual(['update_available']);
+    expect(await deviceCommandTypes(t, device.deviceId)).toEqual(['update_available']);
     expect(await getCampaign(t, operator, campaignId)).toMatchObject({ status: 'paused', in_progress_devices: 1, failed_devices: 0 });
     expect((await campaignStats(t, operator, campaignId)).counts.retrying).toBe(1);
 
     expect((await act(t, operator, campaignId, 'resume')).status).toBe('in_progress');
     await schedulerTick(campaignId);
     expect(await getUpdate(updateId)).toMatchObject({ status: 'scheduled', retry_count: 1, next_retry_at: null });
-    expect(await commandTypes(device)).toEqual(['update_available', 'update_available']);
+    expect(await deviceCommandTypes(t, device.deviceId)).toEqual(['update_available', 'update_available']);
     expect((await fleet.checkIn(device))?.update_id).toBe(updateId);
     expect(await drive(t, operator, ORG, campaignId, ['in_progress'], fleet)).toBe('completed');
     expect(await getUpdate(updateId)).toMatchObject({ status: 'completed', retry_count: 1 });
@@ -272,7 +267,7 @@ describe('campaign automatic retries and timeouts follow the campaign status', (
         expect(await fleet.checkIn(device)).toBeNull();
       }
       expect(await getUpdate(updateId)).toMatchObject({ status: 'failed', error_code: 'TIMEOUT', retry_count: 0 });
-      expect(await commandTypes(device)).toEqual(['update_available']);
+      expect(await deviceCommandTypes(t, device.deviceId)).toEqual(['update_available']);
       expect((await getCampaign(t, operator, campaignId)).status).toBe('paused');
 
       expect((await act(t, operator, campaignId, 'resume')).status).toBe('in_progress');
@@ -283,7 +278,7 @@ describe('campaign automatic retries and timeouts follow the campaign status', (
       expect(retried.timeline.at(-1)).toMatchObject({ status: 'scheduled', source: 'scheduler', detail: 'Automatic retry 1 of 1' });
       // A new timeout from the release, in database time (which the test did not move).
       expect(Date.parse(retried.timeout_at as string)).toBeGreaterThan(released + (TIMEOUT_MINUTES - 1) * MINUTE);
-      expect(await commandTypes(device)).toEqual(['update_available', 'update_available']);
+      expect(await deviceCommandTypes(t, device.deviceId)).toEqual(['update_available', 'update_available']);
       expect(await drive(t, operator, ORG, campaignId, ['in_progress'], fleet)).toBe('completed');
       expect((await campaignStats(t, operator, campaignId)).counts).toMatchObject({ completed: 1, retrying: 0, timed_out: 0 });
     });

@@ -15,7 +15,7 @@ import {
   tick,
   type TestDevice,
 } from '../utils/campaign-factory';
-import { createFirmware, deviceCommands, outboxEvents } from '../utils/update-factory';
+import { createFirmware, deviceCommandTypes, outboxEvents } from '../utils/update-factory';
 
 const ORG = 'org-transitions';
 const MINUTE = 60_000;
@@ -62,8 +62,6 @@ describe('campaign transitions: outbox events, pause and cancel at each point', 
 
   /** Rows of the campaign a device has been given (anything past `created`). */
   const released = async (campaignId: string) => (await campaignRows(t, campaignId)).filter((row) => row.status !== 'created');
-
-  const commandTypes = async (device: TestDevice) => (await deviceCommands(t, device.deviceId)).map((command) => command.payload.type);
 
   describe('outbox events for every transition', () => {
     it('create → approve → start → stage_opened → pause → resume → stage_opened → complete', async () => {
@@ -202,7 +200,7 @@ describe('campaign transitions: outbox events, pause and cancel at each point', 
       const stageOne = new Set(rows.filter((row) => row.campaign_stage === 1).map((row) => row.device_id));
       for (const device of fleet.devices) {
         expect(await fleet.checkIn(device)).toBeNull();
-        expect(await commandTypes(device)).toEqual(stageOne.has(device.deviceId) ? [] : ['update_available']);
+        expect(await deviceCommandTypes(t, device.deviceId)).toEqual(stageOne.has(device.deviceId) ? [] : ['update_available']);
       }
     });
   });
@@ -234,7 +232,7 @@ describe('campaign transitions: outbox events, pause and cancel at each point', 
       expect(cancelled).toMatchObject({ status: 'cancelled', activated_at: null });
       expect((await campaignRows(t, campaignId)).map((row) => row.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
       for (const device of staged) {
-        expect(await commandTypes(device)).toEqual(['update_available', 'update_cancelled']);
+        expect(await deviceCommandTypes(t, device.deviceId)).toEqual(['update_available', 'update_cancelled']);
         expect(await fleet.checkIn(device)).toBeNull();
       }
     });
@@ -255,7 +253,7 @@ describe('campaign transitions: outbox events, pause and cancel at each point', 
       expect(paused.timeline.map((entry) => entry.event)).not.toContain('activated');
       for (const device of [first, second]) {
         expect(await fleet.checkIn(device)).toMatchObject({ activation: 'deferred' });
-        expect(await commandTypes(device)).toEqual(['update_available']);
+        expect(await deviceCommandTypes(t, device.deviceId)).toEqual(['update_available']);
       }
 
       expect((await act(t, operator, campaignId, 'resume')).status).toBe('in_progress');
@@ -263,7 +261,7 @@ describe('campaign transitions: outbox events, pause and cancel at each point', 
       expect((await getCampaign(t, operator, campaignId)).activated_at).not.toBeNull();
       for (const device of [first, second]) {
         expect(await fleet.checkIn(device)).toMatchObject({ activation: 'now' });
-        expect(await commandTypes(device)).toEqual(['update_available', 'activate']);
+        expect(await deviceCommandTypes(t, device.deviceId)).toEqual(['update_available', 'activate']);
       }
     });
   });

@@ -114,3 +114,8 @@ export function outboxEvents(t: TestApp, key: string, value: string): Promise<{ 
 export function deviceCommands(t: TestApp, deviceId: string): Promise<{ payload: Record<string, unknown>; organization_id: string }[]> {
   return sql(t, 'SELECT payload, organization_id FROM ota.device_commands WHERE device_id = $1 ORDER BY sequence', [deviceId]);
 }
+
+/** The types of the commands the device was sent, oldest first (`update_available` once per release). */
+export async function deviceCommandTypes(t: TestApp, deviceId: string): Promise<unknown[]> {
+  return (await deviceCommands(t, deviceId)).map((command) => command.payload.type);
+}
