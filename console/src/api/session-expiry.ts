@@ -10,8 +10,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * instead of answering every click with the API's 401. A session already past it expires at once.
  */
 export function useSessionExpiry(session: Session | undefined, onExpired: (expiredAt: Date) => void): void {
-  const expiresAt = session?.principal.expires_at ?? null;
   useEffect(() => {
+    const expiresAt = session?.principal.expires_at ?? null;
     if (expiresAt === null) return;
     const at = new Date(expiresAt);
     let timer: ReturnType<typeof setTimeout>;
@@ -23,5 +23,5 @@ export function useSessionExpiry(session: Session | undefined, onExpired: (expir
     wait();
     return () => clearTimeout(timer);
     // onExpired is left out on purpose: a new handler each render must not restart the wait.
-  }, [expiresAt, session]);
+  }, [session]);
 }
