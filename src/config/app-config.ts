@@ -125,6 +125,12 @@ export interface AppConfig {
      * no row write per poll. 0 writes every flush's time.
      */
     readonly lastSeenResolutionSeconds: number;
+    /**
+     * Devices whose stored last-seen time (and version) this replica remembers from its own
+     * writes, so that a device seen again within the resolution costs no database work at all. 0
+     * remembers none: every flush asks the database about each device.
+     */
+    readonly lastSeenCacheSize: number;
     /** A platform device service to ask instead of the built-in registry; unset uses the registry. */
     readonly directory: {
       readonly url: string | undefined;
@@ -301,6 +307,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       importMaxBytes: env.DEVICE_IMPORT_MAX_BYTES,
       lastSeenFlushMs: env.LAST_SEEN_FLUSH_MS,
       lastSeenResolutionSeconds: env.LAST_SEEN_RESOLUTION_SECONDS,
+      lastSeenCacheSize: env.LAST_SEEN_CACHE_SIZE,
       directory: {
         url: env.DEVICE_SERVICE_URL?.replace(/\/+$/, ''),
         token: env.DEVICE_SERVICE_TOKEN,

@@ -133,6 +133,7 @@ export const envSchema = z.object({
   DEVICE_IMPORT_MAX_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   LAST_SEEN_FLUSH_MS: integer(100, 60_000).default(5000),
   LAST_SEEN_RESOLUTION_SECONDS: integer(0, 3600).default(60),
+  LAST_SEEN_CACHE_SIZE: integer(0, 10_000_000).default(100_000),
 
   SCHEDULER_TICK_MS: integer(100, 60_000).default(2000),
   UPDATE_RETRY_BASE_DELAY_MS: integer(0, 24 * 3600_000).default(60_000),

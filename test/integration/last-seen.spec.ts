@@ -1,5 +1,7 @@
 import { firmwareVersionKey } from '../../src/common/versions/version-key';
+import { DevicesRepository } from '../../src/modules/devices/devices.repository';
 import { LAST_SEEN_FLUSH_THRESHOLD, LastSeenBuffer } from '../../src/modules/devices/last-seen-buffer';
+import { HealthChecksOnSeen } from '../../src/modules/updates/health-checks.listener';
 import { createTestApp, type TestApp } from '../utils/test-app';
 import { createTestDatabase, type TestDatabase, withClient } from '../utils/test-database';
 
@@ -143,6 +145,84 @@ describe('last-seen buffer against PostgreSQL', () => {
     await buffer.flush();
     const seen = await sql<{ n: number }>('SELECT count(*)::int AS n FROM ota.devices WHERE organization_id = $1 AND last_seen_at = $2', [ORG, at(500)]);
     expect(seen[0].n).toBe(LAST_SEEN_FLUSH_THRESHOLD);
+  });
+
+  describe('remembering what the rows hold', () => {
+    // Spied through (the real statements run): which devices each flush asks the database about,
+    // and what the listeners hear.
+    let asked: jest.SpiedFunction<DevicesRepository['recordLastSeen']>;
+    let heard: jest.SpiedFunction<HealthChecksOnSeen['onSeen']>;
+    const askedAbout = () => asked.mock.calls.flatMap(([entries]) => entries.map((entry) => entry.deviceId));
+    const heardOf = () => heard.mock.calls.flatMap(([entries]) => entries.map((entry) => entry.deviceId));
+    /** Records one sighting, flushes, and says whether the database was asked about the device. */
+    const flushOne = async (deviceId: string, seenAt: Date, firmwareVersion?: string) => {
+      asked.mockClear();
+      heard.mockClear();
+      buffer.record(ORG, deviceId, { seenAt, firmwareVersion });
+      expect(await buffer.flush()).toBe(1);
+      expect(heardOf()).toEqual([deviceId]);
+      return askedAbout().includes(deviceId);
+    };
+
+    beforeEach(() => {
+      asked = jest.spyOn(t.app.get(DevicesRepository), 'recordLastSeen');
+      heard = jest.spyOn(t.app.get(HealthChecksOnSeen), 'onSeen');
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('leaves a device out of a flush while the database would skip it, and still tells the listeners', async () => {
+      expect(await flushOne('d5401', at(1000), '1.0.0')).toBe(true);
+      // Within the resolution of the stored time, with the stored version or none.
+      expect(await flushOne('d5401', at(1030), '1.0.0')).toBe(false);
+      expect(await flushOne('d5401', at(1040))).toBe(false);
+      expect((await rows(['d5401']))[0]).toMatchObject({ last_seen_at: at(1000), firmware_version: '1.0.0' });
+      // Another version goes out at once; a time goes out once it is past the resolution.
+      expect(await flushOne('d5401', at(1045), '1.1.0')).toBe(true);
+      expect((await rows(['d5401']))[0]).toMatchObject({ last_seen_at: at(1045), firmware_version: '1.1.0' });
+      expect(await flushOne('d5401', at(1104))).toBe(false);
+      expect(await flushOne('d5401', at(1105))).toBe(true);
+      expect((await rows(['d5401']))[0]).toMatchObject({ last_seen_at: at(1105), firmware_version: '1.1.0' });
+    });
+
+    it('learns the stored time from a flush that wrote nothing (another replica wrote it)', async () => {
+      await seen(['d5402'], at(2000), '0.1.0');
+      expect(await flushOne('d5402', at(2010), '0.1.0')).toBe(true);
+      expect((await rows(['d5402']))[0].last_seen_at).toEqual(at(2000));
+      expect(await flushOne('d5402', at(2059), '0.1.0')).toBe(false);
+      expect(await flushOne('d5402', at(2060), '0.1.0')).toBe(true);
+      expect((await rows(['d5402']))[0].last_seen_at).toEqual(at(2060));
+    });
+
+    it('remembers nothing from a failed flush', async () => {
+      await sql(`CREATE OR REPLACE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
+      await sql('CREATE TRIGGER refuse_update BEFORE UPDATE ON ota.devices FOR EACH ROW EXECUTE FUNCTION refuse_update()');
+      try {
+        buffer.record(ORG, 'd5403', { seenAt: at(3000), firmwareVersion: '2.0.0' });
+        await expect(buffer.flush()).rejects.toThrow(/refused for the test/);
+      } finally {
+        await sql('DROP TRIGGER refuse_update ON ota.devices');
+      }
+      asked.mockClear();
+      buffer.record(ORG, 'd5403', { seenAt: at(3001), firmwareVersion: '2.0.0' });
+      await buffer.flush();
+      expect(askedAbout()).toEqual(['d5403']);
+      expect((await rows(['d5403']))[0]).toMatchObject({ last_seen_at: at(3001), firmware_version: '2.0.0' });
+    });
+
+    it('asks about every device every time with LAST_SEEN_CACHE_SIZE=0', async () => {
+      const forgetful = await createTestApp({ database, env: { LAST_SEEN_FLUSH_MS: '60000', LAST_SEEN_CACHE_SIZE: '0' } });
+      try {
+        const other = forgetful.app.get(LastSeenBuffer);
+        const repository = jest.spyOn(forgetful.app.get(DevicesRepository), 'recordLastSeen');
+        for (const seconds of [4000, 4001]) {
+          other.record(ORG, 'd5404', { seenAt: at(seconds), firmwareVersion: '1.0.0' });
+          await other.flush();
+        }
+        expect(repository.mock.calls.map(([entries]) => entries.map((entry) => entry.deviceId))).toEqual([['d5404'], ['d5404']]);
+      } finally {
+        await forgetful.close();
+      }
+    });
   });
 
   it('flushes what is buffered when the application shuts down', async () => {

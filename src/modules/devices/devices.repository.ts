@@ -41,6 +41,13 @@ export interface LastSeenEntry {
   firmwareVersion: string | null;
 }
 
+/** What a device's row holds after a last-seen flush: its time (ms; null if never seen) and version. */
+export interface StoredLastSeen {
+  entry: LastSeenEntry;
+  seenAtMs: number | null;
+  firmwareVersion: string | null;
+}
+
 export interface UpsertCounts {
   created: number;
   updated: number;
@@ -240,34 +247,50 @@ export class DevicesRepository {
    * In key order, {@link LAST_SEEN_ROWS_PER_STATEMENT} devices per statement, in turn. Key order
    * keeps the probes close together and lets concurrent flushes (other replicas) lock rows in the
    * same order, never in a cycle.
+   *
+   * Returns what each existing device's row holds after its statement, written or not (read under
+   * the row lock), as one JSON value per statement rather than a row per device.
    */
-  async recordLastSeen(entries: LastSeenEntry[], resolutionSeconds: number): Promise<void> {
+  async recordLastSeen(entries: LastSeenEntry[], resolutionSeconds: number): Promise<StoredLastSeen[]> {
     const keys = hexVersionKeys(entries.flatMap((entry) => entry.firmwareVersion ?? []));
     const versionKey = (version: string | null) => (version === null ? null : (keys.get(version) ?? null));
     const sorted = [...entries].sort(byDeviceKey);
     // One JSON parameter rather than five arrays: pg builds array literals element by element,
     // which made these flushes a large share of the garbage a check-in load leaves.
-    const writeChunk = (chunk: LastSeenEntry[]) =>
-      this.prisma.$executeRaw`
-        UPDATE ota.devices d SET
-          last_seen_at = GREATEST(d.last_seen_at, v.seen_at),
-          firmware_version = COALESCE(v.firmware_version, d.firmware_version),
-          firmware_version_key = CASE WHEN v.firmware_version IS NULL THEN d.firmware_version_key ELSE decode(v.firmware_version_key, 'hex') END,
-          updated_at = CASE WHEN v.firmware_version IS DISTINCT FROM d.firmware_version AND v.firmware_version IS NOT NULL THEN now() ELSE d.updated_at END
-        FROM (SELECT l.organization_id, l.device_id, r.seen_at, r.firmware_version, r.firmware_version_key
-                FROM ota.devices l
-                JOIN json_to_recordset(${lastSeenRecords(chunk, versionKey)}::json)
-                       AS r(organization_id text, device_id text, seen_at timestamptz, firmware_version text, firmware_version_key text)
-                  ON l.organization_id = r.organization_id AND l.device_id = r.device_id
-               ${KEY_ORDER_LOCK}) v
-        WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id
-          AND (d.last_seen_at IS NULL
-               OR v.seen_at >= d.last_seen_at + make_interval(secs => ${resolutionSeconds})
-               OR (v.firmware_version IS NOT NULL AND v.firmware_version IS DISTINCT FROM d.firmware_version
-                   -- Replicas flush their buffers in no set order: a version seen before the stored
-                   -- time is older news than the version stored, not a change.
-                   AND v.seen_at >= d.last_seen_at))`;
-    await inSequentialChunks(sorted, async (chunk) => [await writeChunk(chunk)], LAST_SEEN_ROWS_PER_STATEMENT);
+    const writeChunk = async (chunk: LastSeenEntry[]): Promise<StoredLastSeen[]> => {
+      const [{ stored }] = await this.prisma.$queryRaw<{ stored: [position: number, seenAtMs: number | null, firmwareVersion: string | null][] }[]>`
+        WITH v AS MATERIALIZED (
+          SELECT l.organization_id, l.device_id, l.last_seen_at AS stored_at, l.firmware_version AS stored_version,
+                 r.seen_at, r.firmware_version, r.firmware_version_key, r.position
+            FROM ota.devices l
+            JOIN ROWS FROM (json_to_recordset(${lastSeenRecords(chunk, versionKey)}::json)
+                   AS (organization_id text, device_id text, seen_at timestamptz, firmware_version text, firmware_version_key text))
+                 WITH ORDINALITY AS r(organization_id, device_id, seen_at, firmware_version, firmware_version_key, position)
+              ON l.organization_id = r.organization_id AND l.device_id = r.device_id
+           ${KEY_ORDER_LOCK}),
+        written AS (
+          UPDATE ota.devices d SET
+            last_seen_at = GREATEST(d.last_seen_at, v.seen_at),
+            firmware_version = COALESCE(v.firmware_version, d.firmware_version),
+            firmware_version_key = CASE WHEN v.firmware_version IS NULL THEN d.firmware_version_key ELSE decode(v.firmware_version_key, 'hex') END,
+            updated_at = CASE WHEN v.firmware_version IS DISTINCT FROM d.firmware_version AND v.firmware_version IS NOT NULL THEN now() ELSE d.updated_at END
+            FROM v
+           WHERE d.organization_id = v.organization_id AND d.device_id = v.device_id
+             AND (d.last_seen_at IS NULL
+                  OR v.seen_at >= d.last_seen_at + make_interval(secs => ${resolutionSeconds})
+                  OR (v.firmware_version IS NOT NULL AND v.firmware_version IS DISTINCT FROM d.firmware_version
+                      -- Replicas flush their buffers in no set order: a version seen before the stored
+                      -- time is older news than the version stored, not a change.
+                      AND v.seen_at >= d.last_seen_at))
+       RETURNING d.organization_id, d.device_id, d.last_seen_at, d.firmware_version)
+        SELECT coalesce(json_agg(json_build_array(
+                 v.position,
+                 (extract(epoch FROM coalesce(w.last_seen_at, v.stored_at)) * 1000)::bigint,
+                 CASE WHEN w.device_id IS NULL THEN v.stored_version ELSE w.firmware_version END)), '[]') AS stored
+          FROM v LEFT JOIN written w ON w.organization_id = v.organization_id AND w.device_id = v.device_id`;
+      return stored.map(([position, seenAtMs, firmwareVersion]) => ({ entry: chunk[position - 1], seenAtMs, firmwareVersion }));
+    };
+    return inSequentialChunks(sorted, writeChunk, LAST_SEEN_ROWS_PER_STATEMENT);
   }
 
   /** Every group used in the organization with its number of devices, by name. */

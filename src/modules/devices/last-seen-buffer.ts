@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from '../../common/cache/growing-lru';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { DEVICE_LIMITS } from './device-input';
 import { DevicesRepository, type LastSeenEntry } from './devices.repository';
@@ -7,6 +9,12 @@ import { LastSeenHook, type LastSeenListener } from './last-seen-hook';
 
 /** A flush starts as soon as this many devices are waiting, whatever the interval. */
 export const LAST_SEEN_FLUSH_THRESHOLD = 5_000;
+
+/** What a device's row held when this replica last flushed it: the time (ms), which only moves forward, and the version. */
+interface StoredSeen {
+  seenAtMs: number;
+  firmwareVersion: string | null;
+}
 
 export interface SeenReport {
   /** The firmware version the device reported, if it did. */
@@ -22,6 +30,15 @@ export interface SeenReport {
  * batch goes to the {@link LastSeenHook} listeners (health confirmations). A device's
  * row is rewritten only when its time moved by `LAST_SEEN_RESOLUTION_SECONDS` or its version
  * changed, so a fleet polling faster than that mostly costs index probes, not row writes.
+ *
+ * Not even those, mostly: each flush learns what the rows of its devices hold (written or not),
+ * and this replica remembers that for `LAST_SEEN_CACHE_SIZE` devices (least recently flushed
+ * out). A later flush leaves out any device the database would skip anyway: seen less than the
+ * resolution after the remembered time, with no version or the remembered one. The stored time
+ * never moves back, so such a device is skipped by the database whatever other replicas wrote
+ * since; only a version that another replica wrote over the remembered one within those seconds,
+ * or a device deleted and registered again, is written up to a resolution later than it would be.
+ * Listeners get every device, left out or not.
  */
 @Injectable()
 export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
@@ -30,12 +47,17 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
   private flushing: Promise<number> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private listeners: LastSeenListener[] = [];
+  /** What recently flushed devices' rows held as of their flush, by the keys of {@link pending}. */
+  private readonly stored: LRUCache<string, StoredSeen> | null;
 
   constructor(
     private readonly repository: DevicesRepository,
     private readonly discovery: DiscoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    const size = config.devices.lastSeenCacheSize;
+    this.stored = size === 0 ? null : growingLru<string, StoredSeen>(size);
+  }
 
   onModuleInit(): void {
     this.listeners = this.discovery.getProviders({ metadataKey: LastSeenHook.KEY }).map((wrapper) => wrapper.instance as LastSeenListener);
@@ -62,7 +84,7 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
     const version = report.firmwareVersion;
     const firmwareVersion =
       version !== undefined && version.length > 0 && version.length <= DEVICE_LIMITS.versionMaxLength && !version.includes('\u0000') ? version : null;
-    const key = `${organizationId}\u0000${deviceId}`;
+    const key = keyOf(organizationId, deviceId);
     const existing = this.pending.get(key);
     if (existing === undefined) {
       this.pending.set(key, { organizationId, deviceId, seenAt: report.seenAt, firmwareVersion });
@@ -92,9 +114,17 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
   }
 
   private async write(batch: Map<string, LastSeenEntry>): Promise<number> {
-    const entries = [...batch.values()];
+    const entries: LastSeenEntry[] = [];
+    const due: LastSeenEntry[] = [];
+    for (const [key, entry] of batch) {
+      entries.push(entry);
+      if (!this.storedAlready(key, entry)) due.push(entry);
+    }
     try {
-      await this.repository.recordLastSeen(entries, this.config.devices.lastSeenResolutionSeconds);
+      const rows = due.length === 0 ? [] : await this.repository.recordLastSeen(due, this.config.devices.lastSeenResolutionSeconds);
+      for (const { entry, seenAtMs, firmwareVersion } of rows) {
+        if (seenAtMs !== null) this.stored?.set(keyOf(entry.organizationId, entry.deviceId), { seenAtMs, firmwareVersion });
+      }
     } catch (error) {
       // Put the entries back under whatever arrived meanwhile, so nothing reported is lost.
       for (const [key, entry] of batch) {
@@ -106,6 +136,16 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
     }
     await this.notify(entries);
     return batch.size;
+  }
+
+  /** Whether the database would skip the entry: within the resolution of the remembered stored time, no other version. */
+  private storedAlready(key: string, entry: LastSeenEntry): boolean {
+    const stored = this.stored?.get(key);
+    return (
+      stored !== undefined &&
+      entry.seenAt.getTime() < stored.seenAtMs + this.config.devices.lastSeenResolutionSeconds * 1000 &&
+      (entry.firmwareVersion === null || entry.firmwareVersion === stored.firmwareVersion)
+    );
   }
 
   /** The {@link LastSeenHook} listeners, after the write; a failing one is logged, the others still run. */
@@ -126,6 +166,10 @@ export class LastSeenBuffer implements OnModuleInit, OnModuleDestroy {
       this.logger.error(`Writing last-seen times failed; ${this.pending.size} devices kept for the next try: ${(error as Error).message}`);
     }
   }
+}
+
+function keyOf(organizationId: string, deviceId: string): string {
+  return `${organizationId}\u0000${deviceId}`;
 }
 
 /**

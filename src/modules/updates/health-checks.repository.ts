@@ -21,6 +21,13 @@ type HealthChangedRow = ChangedRow & { beforeHealthDeadline: Date | null };
  */
 @Injectable()
 export class HealthChecksRepository {
+  /** Whether any health window is open, in any organization: one probe of the partial index. */
+  async anyWindowOpen(client: TransactionClient): Promise<boolean> {
+    const [{ open }] = await client.$queryRaw<{ open: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM ota.device_updates WHERE health_deadline IS NOT NULL) AS open`;
+    return open;
+  }
+
   /**
    * Closes the open windows of the devices seen running their update's version (the same text)
    * after it completed: `health_confirmed_at` is when. One statement for a whole flush of check-ins.
@@ -34,9 +41,6 @@ export class HealthChecksRepository {
           FROM json_to_recordset(${records}::json) AS v(organization_id text, device_id text, version text, seen_at timestamptz)
           JOIN ota.device_updates u ON u.organization_id = v.organization_id AND u.device_id = v.device_id
          WHERE u.health_deadline IS NOT NULL AND u.status = 'completed' AND u.to_version = v.version AND v.seen_at > u.completed_at
-           -- A one-time filter on the partial index: while no window is open anywhere, the flush's
-           -- devices are not looked up at all.
-           AND EXISTS (SELECT 1 FROM ota.device_updates o WHERE o.health_deadline IS NOT NULL)
          ORDER BY u.organization_id, u.update_id
            FOR UPDATE OF u)
       UPDATE ota.device_updates u SET health_deadline = NULL, health_confirmed_at = due.seen_at, updated_at = now()

@@ -63,9 +63,13 @@ export class HealthChecksService {
     return toUpdateResponse(row, firmware.get(row.firmwareId) ?? null);
   }
 
-  /** Confirms the open windows of devices seen (at check-in) running their update's version. Returns how many. */
+  /**
+   * Confirms the open windows of devices seen (at check-in) running their update's version. Returns
+   * how many. Every last-seen flush calls this; while no window is open anywhere (most of the time)
+   * it costs one probe, not a transaction carrying the whole flush's devices.
+   */
   async confirmSeen(seen: readonly SeenVersion[]): Promise<number> {
-    if (seen.length === 0) return 0;
+    if (seen.length === 0 || !(await this.repository.anyWindowOpen(this.prisma))) return 0;
     return this.prisma.$transaction(async (tx) => {
       const changes = await this.repository.confirmSeen(seen, tx);
       await this.confirmed(tx, changes, 'device', (row) => `Confirmed healthy: the device checked in with version ${row.toVersion}`);
