@@ -249,7 +249,8 @@ export class DevicesRepository {
    * same order, never in a cycle.
    *
    * Returns what each existing device's row holds after its statement, written or not (read under
-   * the row lock), as one JSON value per statement rather than a row per device.
+   * the row lock; the time rounded down to the millisecond, so it never overstates the stored
+   * one), as one JSON value per statement rather than a row per device.
    */
   async recordLastSeen(entries: LastSeenEntry[], resolutionSeconds: number): Promise<StoredLastSeen[]> {
     const keys = hexVersionKeys(entries.flatMap((entry) => entry.firmwareVersion ?? []));
@@ -285,7 +286,7 @@ export class DevicesRepository {
        RETURNING d.organization_id, d.device_id, d.last_seen_at, d.firmware_version)
         SELECT coalesce(json_agg(json_build_array(
                  v.position,
-                 (extract(epoch FROM coalesce(w.last_seen_at, v.stored_at)) * 1000)::bigint,
+                 floor(extract(epoch FROM coalesce(w.last_seen_at, v.stored_at)) * 1000)::bigint,
                  CASE WHEN w.device_id IS NULL THEN v.stored_version ELSE w.firmware_version END)), '[]') AS stored
           FROM v LEFT JOIN written w ON w.organization_id = v.organization_id AND w.device_id = v.device_id`;
       return stored.map(([position, seenAtMs, firmwareVersion]) => ({ entry: chunk[position - 1], seenAtMs, firmwareVersion }));
