@@ -34,6 +34,17 @@ describe('last-seen buffer against PostgreSQL', () => {
       firmwareVersionKey(version),
     ]);
 
+  /** Runs `during` while every UPDATE of a device row fails ('refused for the test'). */
+  const whileDeviceUpdatesRefused = async (during: () => Promise<void>) => {
+    await sql(`CREATE OR REPLACE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
+    await sql('CREATE TRIGGER refuse_update BEFORE UPDATE ON ota.devices FOR EACH ROW EXECUTE FUNCTION refuse_update()');
+    try {
+      await during();
+    } finally {
+      await sql('DROP TRIGGER refuse_update ON ota.devices');
+    }
+  };
+
   beforeAll(async () => {
     database = await createTestDatabase();
     // The flush interval is long so that only the flushes the tests cause happen.
@@ -117,20 +128,16 @@ describe('last-seen buffer against PostgreSQL', () => {
   });
 
   it('keeps the entries of a failed flush and writes them, merged with newer reports, on the next', async () => {
-    await sql(`CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
-    await sql('CREATE TRIGGER refuse_update BEFORE UPDATE ON ota.devices FOR EACH ROW EXECUTE FUNCTION refuse_update()');
     const [first, second] = ['d1', 'd2'];
     buffer.record(ORG, first, { seenAt: at(200), firmwareVersion: '3.0.0' });
     buffer.record(ORG, second, { seenAt: at(200), firmwareVersion: '3.0.0' });
 
-    try {
+    await whileDeviceUpdatesRefused(async () => {
       await expect(buffer.flush()).rejects.toThrow(/refused for the test/);
       expect(buffer.size).toBe(2);
       expect((await rows([first]))[0].last_seen_at).toBeNull();
       buffer.record(ORG, second, { seenAt: at(250) });
-    } finally {
-      await sql('DROP TRIGGER refuse_update ON ota.devices');
-    }
+    });
 
     expect(await buffer.flush()).toBe(2);
     const [a, b] = await rows([first, second]);
@@ -194,14 +201,8 @@ describe('last-seen buffer against PostgreSQL', () => {
     });
 
     it('remembers nothing from a failed flush', async () => {
-      await sql(`CREATE OR REPLACE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
-      await sql('CREATE TRIGGER refuse_update BEFORE UPDATE ON ota.devices FOR EACH ROW EXECUTE FUNCTION refuse_update()');
-      try {
-        buffer.record(ORG, 'd5403', { seenAt: at(3000), firmwareVersion: '2.0.0' });
-        await expect(buffer.flush()).rejects.toThrow(/refused for the test/);
-      } finally {
-        await sql('DROP TRIGGER refuse_update ON ota.devices');
-      }
+      buffer.record(ORG, 'd5403', { seenAt: at(3000), firmwareVersion: '2.0.0' });
+      await whileDeviceUpdatesRefused(() => expect(buffer.flush()).rejects.toThrow(/refused for the test/));
       asked.mockClear();
       buffer.record(ORG, 'd5403', { seenAt: at(3001), firmwareVersion: '2.0.0' });
       await buffer.flush();
